@@ -1,0 +1,80 @@
+"""The command line: a thin layer over altformats.api (build, check, formats)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+from altformats import api, formats
+from altformats.errors import AltformatsError
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser; format choices come from the registry."""
+    top = argparse.ArgumentParser(prog="altformats", description="One structured source, every accessible format.")
+    sub = top.add_subparsers(dest="command", required=True)
+    known = ", ".join(formats.names())
+    for name, help_text in (("build", "build editions into OUT/<slug>/"), ("check", "read built editions back and prove them")):
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd.add_argument("sources", nargs="*", metavar="SOURCE", help="source files (default: source/*.md)")
+        cmd.add_argument("--format", "-f", action="append", dest="formats", metavar="NAME",
+                         help=f"a format to use, repeatable or comma-separated (default: all: {known})")
+        cmd.add_argument("--out", "-o", default=api.DEFAULTS["out"], metavar="DIR",
+                         help=f"output folder (default: {api.DEFAULTS['out']})")
+    sub.choices["build"].add_argument("--templates", metavar="DIR",
+                                      help="your own templates folder, searched before the project's templates/")
+    sub.choices["check"].add_argument("--no-conformance", action="store_true",
+                                      help="only compare the words; skip axe, Nu and the other validators")
+    sub.add_parser("formats", help="list the registered formats")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 1 findings or bad input, 2 usage)."""
+    args = parser().parse_args(argv)
+    names = [n.strip() for value in getattr(args, "formats", None) or [] for n in value.split(",") if n.strip()]
+    try:
+        if args.command == "formats":
+            for name in formats.names():
+                print(f"{name}\t{formats.get(name).description}")
+            return 0
+        if args.command == "build":
+            with progress_reporter() as progress:
+                written = api.build(args.sources, names or None, args.out, args.templates, progress)
+            for path in written:
+                print(f"wrote {path}")
+            return 0
+        with progress_reporter() as progress:
+            reports = api.check(args.sources, names or None, args.out, not args.no_conformance, progress)
+        return print_reports(reports)
+    except AltformatsError as error:
+        print(f"altformats: error:\n{error}" if len(error.problems) > 1 else f"altformats: error: {error}",
+              file=sys.stderr)
+        return 1
+
+
+def print_reports(reports: list[api.EditionReport]) -> int:
+    """One line per edition, then its differences and findings; 1 if any edition failed."""
+    for report in reports:
+        mark = "ok  " if report.ok else "FAIL"
+        summary = f"{report.blocks} blocks, {report.words} words"
+        problems = len(report.differences) + len(report.findings)
+        print(f"{mark} {report.edition:<10} {report.path}  ({summary}; {problems} problem(s))")
+        for line in [*map(str, report.differences), *report.findings]:
+            print(f"       {line}")
+    return 0 if reports and all(r.ok for r in reports) else 1
+
+
+@contextmanager
+def progress_reporter() -> Iterator[Callable[[str], None]]:
+    """A rich spinner on a terminal; silence otherwise (rich is not even imported then)."""
+    if not sys.stderr.isatty():
+        yield lambda _: None
+        return
+    from rich.console import Console
+    from rich.status import Status
+
+    with Status("starting", console=Console(stderr=True)) as status:
+        yield lambda message: status.update(message)

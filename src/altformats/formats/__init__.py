@@ -1,0 +1,29 @@
+"""The format registry: every output format by name. Adding a format is one line here."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import import_module
+
+from altformats.formats.base import Format, Output
+
+# name -> "module:Class"; modules are imported only when their format is used,
+# so a quick HTML build never pays for a PDF or audio stack.
+REGISTRY: dict[str, str] = {
+    "html": "altformats.formats.html:HtmlFormat",
+}
+
+
+def names() -> list[str]:
+    """Every registered format's name, in registry order."""
+    return list(REGISTRY)
+
+
+@lru_cache(maxsize=None)
+def get(name: str) -> Format:
+    """The format registered as `name` (KeyError if none)."""
+    module, _, cls = REGISTRY[name].partition(":")
+    return getattr(import_module(module), cls)()
+
+
+__all__ = ["REGISTRY", "Format", "Output", "get", "names"]

@@ -1,0 +1,39 @@
+"""What every format provides: its editions, a renderer, an independent reader and its checkers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from altformats.model import Document
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file an edition writes: `edition` names it in reports (e.g. "pdf-a4")."""
+
+    edition: str
+    path: Path
+
+
+class Format:
+    """Base class of a format module. Subclasses set `name` and implement the four methods."""
+
+    name: str = ""
+    description: str = ""
+
+    def outputs(self, doc: Document, out_dir: Path) -> list[Output]:
+        """The files `render` writes for `doc` into `out_dir`, whose text `read_back` checks."""
+        raise NotImplementedError
+
+    def render(self, doc: Document, out_dir: Path, templates: str | None = None) -> list[Path]:
+        """Write every edition of `doc` into `out_dir`; return the paths written."""
+        raise NotImplementedError
+
+    def read_back(self, path: Path) -> list[str]:
+        """Read a written file with an independent reader; return its blocks of text in order."""
+        raise NotImplementedError
+
+    def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
+        """Run this format's conformance checkers; findings per file (an empty list is clean)."""
+        return {output.path: [] for output in outputs}

@@ -1,0 +1,89 @@
+"""The HTML edition: one semantic, self-contained WCAG 2.2 AA page per document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from altformats import templating
+from altformats.formats.base import Format, Output
+from altformats.model import Document
+from altformats.output import write_text
+
+# Elements whose text forms a block of its own; everything else is inline.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote caption dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
+    "header li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+SILENT_TAGS = frozenset("script style template head title".split())
+
+
+class HtmlFormat(Format):
+    """Semantic HTML5 from templates/html/, checked by axe-core and the Nu HTML checker."""
+
+    name = "html"
+    description = "HTML5 web page (WCAG 2.2 AA)"
+
+    def outputs(self, doc: Document, out_dir: Path) -> list[Output]:
+        return [Output("html", out_dir / f"{doc.slug}.html")]
+
+    def render(self, doc: Document, out_dir: Path, templates: str | None = None) -> list[Path]:
+        path = self.outputs(doc, out_dir)[0].path
+        write_text(path, templating.render("html/page.html.j2", templates, doc=doc))
+        return [path]
+
+    def read_back(self, path: Path) -> list[str]:
+        return html_blocks(path.read_bytes())
+
+    def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
+        from altformats.conformance import axe, vnu
+
+        paths = [output.path for output in outputs]
+        findings = {path: [] for path in paths}
+        for checker in (axe.check, vnu.check):
+            for path, found in checker(paths).items():
+                findings[path].extend(found)
+        return findings
+
+
+def html_blocks(data: bytes) -> list[str]:
+    """The text blocks of an HTML page's <main> (the whole body if it has none), in order.
+
+    Read with lxml's HTML parser, independently of the templates: every block
+    element ends a block, inline elements run on, <br> is a space, and hidden
+    elements (hidden, aria-hidden) are not text.
+    """
+    import lxml.html
+
+    root = lxml.html.document_fromstring(data)
+    main = root.find(".//main")
+    blocks: list[str] = []
+    buffer: list[str] = []
+    _collect(main if main is not None else root.find("body"), blocks, buffer)
+    _flush(blocks, buffer)
+    return blocks
+
+
+def _collect(element, blocks: list[str], buffer: list[str]) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in SILENT_TAGS or element.get("hidden") is not None or element.get("aria-hidden") == "true":
+        return
+    is_block = tag in BLOCK_TAGS
+    if is_block:
+        _flush(blocks, buffer)
+    if tag == "br":
+        buffer.append(" ")
+    if tag and element.text:
+        buffer.append(element.text)
+    for child in element:
+        _collect(child, blocks, buffer)
+        if child.tail:
+            buffer.append(child.tail)
+    if is_block:
+        _flush(blocks, buffer)
+
+
+def _flush(blocks: list[str], buffer: list[str]) -> None:
+    text = "".join(buffer)
+    buffer.clear()
+    if text.strip():
+        blocks.append(text)

@@ -1,0 +1,266 @@
+"""The document model: a closed set of frozen nodes between the source and every format.
+
+Every node keeps the source line it came from. Every block knows its reading
+text, the one definition of "the text" that the parity check compares each
+format's read-back with (see :func:`normalise`).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date as Date
+from typing import Iterator, Union
+
+# ---------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain words."""
+
+    text: str
+    line: int
+    kind = "text"
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break; read as a space."""
+
+    line: int
+    kind = "linebreak"
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    """Emphasised words (Markdown ``*x*``)."""
+
+    children: tuple[Inline, ...]
+    line: int
+    kind = "emphasis"
+
+
+@dataclass(frozen=True)
+class Strong:
+    """Strongly emphasised words (Markdown ``**x**``)."""
+
+    children: tuple[Inline, ...]
+    line: int
+    kind = "strong"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink (http, https or mailto); its words are its children."""
+
+    target: str
+    children: tuple[Inline, ...]
+    line: int
+    kind = "link"
+
+    @property
+    def shows_target(self) -> bool:
+        """True when the visible words are the address itself (an autolink)."""
+        return inline_text(self.children) in (self.target, self.target.removeprefix("mailto:"))
+
+
+@dataclass(frozen=True)
+class Abbr:
+    """An abbreviation declared in the front matter, with its expansion."""
+
+    text: str
+    expansion: str
+    line: int
+    kind = "abbr"
+
+
+Inline = Union[Text, LineBreak, Emphasis, Strong, Link, Abbr]
+
+
+def inline_text(inlines: tuple[Inline, ...]) -> str:
+    """The written words of a run of inlines, exactly as they read."""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, (Text, Abbr)):
+            parts.append(node.text)
+        elif isinstance(node, LineBreak):
+            parts.append(" ")
+        else:
+            parts.append(inline_text(node.children))
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading, level 2 to 6 (level 1 is the document's title)."""
+
+    level: int
+    children: tuple[Inline, ...]
+    line: int
+    kind = "heading"
+
+    def reading_blocks(self) -> Iterator[TextBlock]:
+        yield TextBlock("heading", inline_text(self.children), self.line)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of running text."""
+
+    children: tuple[Inline, ...]
+    line: int
+    kind = "paragraph"
+
+    def reading_blocks(self) -> Iterator[TextBlock]:
+        yield TextBlock("paragraph", inline_text(self.children), self.line)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One item of a list; holds blocks (paragraphs, nested lists, ...)."""
+
+    blocks: tuple[Block, ...]
+    line: int
+    kind = "item"
+
+    def reading_blocks(self) -> Iterator[TextBlock]:
+        for block in self.blocks:
+            yield from block.reading_blocks()
+
+
+@dataclass(frozen=True)
+class List:
+    """A bulleted or numbered list. Markers are furniture, not text."""
+
+    ordered: bool
+    start: int
+    tight: bool
+    items: tuple[ListItem, ...]
+    line: int
+    kind = "list"
+
+    def reading_blocks(self) -> Iterator[TextBlock]:
+        for item in self.items:
+            yield from item.reading_blocks()
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A block quotation."""
+
+    blocks: tuple[Block, ...]
+    line: int
+    kind = "quote"
+
+    def reading_blocks(self) -> Iterator[TextBlock]:
+        for block in self.blocks:
+            yield from block.reading_blocks()
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell."""
+
+    children: tuple[Inline, ...]
+    header: bool
+    align: str  # "", "left", "center" or "right"
+    line: int
+    kind = "cell"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row."""
+
+    cells: tuple[Cell, ...]
+    line: int
+    kind = "row"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A GFM table; each cell is a block of text, read row by row."""
+
+    head: tuple[Row, ...]
+    body: tuple[Row, ...]
+    line: int
+    kind = "table"
+
+    def reading_blocks(self) -> Iterator[TextBlock]:
+        for row in self.head + self.body:
+            for cell in row.cells:
+                yield TextBlock("cell", inline_text(cell.children), cell.line)
+
+
+Block = Union[Heading, Paragraph, List, Quote, Table]
+
+
+# ---------------------------------------------------------------- document
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """One block of reading text: what every edition must carry, in order."""
+
+    role: str
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class MastheadLine:
+    """One line of the masthead (kind, office, place, date or title), as inlines."""
+
+    role: str
+    children: tuple[Inline, ...]
+    line: int
+    kind = "masthead"
+
+
+@dataclass(frozen=True)
+class Meta:
+    """The validated front matter."""
+
+    title: str
+    date: Date
+    date_text: str  # the date written out in the document's language
+    kind: str = "Fact Sheet"
+    publisher: str = ""
+    office: str = ""
+    place: str = ""
+    language: str = "en"
+    direction: str = "ltr"  # "rtl" for right-to-left scripts
+    summary: str = ""
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    pronunciations: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole source document: where it came from, its metadata and its blocks."""
+
+    path: str
+    slug: str
+    meta: Meta
+    masthead: tuple[MastheadLine, ...]  # reading order: kind, office, place, date, title
+    blocks: tuple[Block, ...]
+
+    def line_of(self, role: str) -> MastheadLine:
+        """The masthead line with this role ("title", "date", ...)."""
+        return next(line for line in self.masthead if line.role == role)
+
+    def reading_blocks(self) -> list[TextBlock]:
+        """Every block of reading text, in reading order: the masthead, then the body."""
+        blocks = [TextBlock(m.role, inline_text(m.children), m.line) for m in self.masthead]
+        for block in self.blocks:
+            blocks.extend(block.reading_blocks())
+        return blocks
+
+
+def normalise(text: str) -> str:
+    """The one normalisation before comparing texts: Unicode NFC, whitespace folded."""
+    return " ".join(unicodedata.normalize("NFC", text).split())

@@ -1,0 +1,74 @@
+"""The Jinja environment: the user's templates first, then the project's; errors keep file and line."""
+
+from __future__ import annotations
+
+import os
+import traceback
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from altformats.errors import AltformatsError, Problem
+from altformats.model import inline_text
+
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"  # in an installed wheel
+CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"  # in a source checkout
+
+
+def default_templates() -> Path:
+    """The project's own templates folder (one sub-folder per format)."""
+    return PACKAGE_TEMPLATES if PACKAGE_TEMPLATES.is_dir() else CHECKOUT_TEMPLATES
+
+
+def cache_dir() -> Path:
+    """Where compiled templates are kept between runs."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "altformats" / "jinja"
+
+
+@lru_cache(maxsize=8)
+def environment(user_dir: str | None = None) -> jinja2.Environment:
+    """A strict, autoescaping environment that looks in `user_dir` before the defaults."""
+    search = [str(Path(user_dir))] if user_dir else []
+    search.append(str(default_templates()))
+    cache = cache_dir()
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        bytecode_cache: jinja2.BytecodeCache | None = jinja2.FileSystemBytecodeCache(str(cache))
+    except OSError:
+        bytecode_cache = None  # a read-only home only costs speed
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache,
+    )
+    env.filters["reading"] = inline_text  # the written words of a run of inlines
+    return env
+
+
+def render(name: str, user_dir: str | None = None, **context: Any) -> str:
+    """Render template `name` (e.g. "html/page.html.j2"); template errors name file and line."""
+    env = environment(user_dir)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as error:
+        raise AltformatsError(Problem(error.filename or name, error.lineno, f"template error: {error.message}")) from None
+    except jinja2.TemplateNotFound as error:
+        raise AltformatsError(Problem(name, None, f"template not found: {error.name}")) from None
+    except jinja2.UndefinedError as error:
+        path, line = _template_frame(error)
+        raise AltformatsError(Problem(path or name, line, f"template error: {error.message}")) from None
+
+
+def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
+    """The innermost traceback frame that is a template file (Jinja rewrites frames to point there)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.endswith(".j2"):
+            return frame.filename, frame.lineno
+    return None, None
