@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Set up this machine for altformats (Debian 12, as root): system packages,
+# the Python environment (.venv, from pyproject.toml) and the npm checkers
+# (node_modules, from package-lock.json). Safe to run again: it only installs
+# what is missing. Nothing is downloaded at run time afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages every registered format and its checks need:
+#   chromium             axe-core runs in it (HTML accessibility check)
+#   default-jre-headless Java, for the Nu HTML checker
+#   pandoc, hyperfine    the benchmark's baseline and timer
+#   python3-venv         to make .venv
+APT_PACKAGES=(chromium default-jre-headless pandoc hyperfine python3-venv ca-certificates)
+command -v node >/dev/null || APT_PACKAGES+=(nodejs)
+command -v npm >/dev/null || APT_PACKAGES+=(npm)
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  python3 -m venv .venv
+fi
+echo "setup: installing Python packages (pyproject.toml)"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --editable '.[test]'
+
+echo "setup: installing npm checkers (package-lock.json)"
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+echo "setup: done"
