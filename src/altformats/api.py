@@ -29,7 +29,9 @@ def find_sources(sources: Sequence[str | Path] | None = None) -> list[Path]:
     folder, _, pattern = DEFAULTS["sources"].partition("/")
     found = sorted(Path(folder).glob(pattern))
     if not found:
-        raise AltformatsError(f"no sources: {DEFAULTS['sources']} matches nothing (run from the project folder or name the files)")
+        raise AltformatsError(
+            f"no sources: {DEFAULTS['sources']} matches nothing (run from the project folder or name the files)"
+        )
     return found
 
 

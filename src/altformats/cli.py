@@ -16,17 +16,33 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="altformats", description="One structured source, every accessible format.")
     sub = top.add_subparsers(dest="command", required=True)
     known = ", ".join(formats.names())
-    for name, help_text in (("build", "build editions into OUT/<slug>/"), ("check", "read built editions back and prove them")):
+    for name, help_text in (
+        ("build", "build editions into OUT/<slug>/"),
+        ("check", "read built editions back and prove them"),
+    ):
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         cmd.add_argument("sources", nargs="*", metavar="SOURCE", help="source files (default: source/*.md)")
-        cmd.add_argument("--format", "-f", action="append", dest="formats", metavar="NAME",
-                         help=f"a format to use, repeatable or comma-separated (default: all: {known})")
-        cmd.add_argument("--out", "-o", default=api.DEFAULTS["out"], metavar="DIR",
-                         help=f"output folder (default: {api.DEFAULTS['out']})")
-    sub.choices["build"].add_argument("--templates", metavar="DIR",
-                                      help="your own templates folder, searched before the project's templates/")
-    sub.choices["check"].add_argument("--no-conformance", action="store_true",
-                                      help="only compare the words; skip axe, Nu and the other validators")
+        cmd.add_argument(
+            "--format",
+            "-f",
+            action="append",
+            dest="formats",
+            metavar="NAME",
+            help=f"a format to use, repeatable or comma-separated (default: all: {known})",
+        )
+        cmd.add_argument(
+            "--out",
+            "-o",
+            default=api.DEFAULTS["out"],
+            metavar="DIR",
+            help=f"output folder (default: {api.DEFAULTS['out']})",
+        )
+    sub.choices["build"].add_argument(
+        "--templates", metavar="DIR", help="your own templates folder, searched before the project's templates/"
+    )
+    sub.choices["check"].add_argument(
+        "--no-conformance", action="store_true", help="only compare the words; skip axe, Nu and the other validators"
+    )
     sub.add_parser("formats", help="list the registered formats")
     return top
 
@@ -50,8 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             reports = api.check(args.sources, names or None, args.out, not args.no_conformance, progress)
         return print_reports(reports)
     except AltformatsError as error:
-        print(f"altformats: error:\n{error}" if len(error.problems) > 1 else f"altformats: error: {error}",
-              file=sys.stderr)
+        print(
+            f"altformats: error:\n{error}" if len(error.problems) > 1 else f"altformats: error: {error}",
+            file=sys.stderr,
+        )
         return 1
 
 

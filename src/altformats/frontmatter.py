@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import date as Date
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -50,10 +51,13 @@ def parse(text: str, path: str, first_line: int = 2) -> tuple[dict[str, Any], di
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        # The context mark is where the broken construct began, which is where the author must look.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = first_line + mark.line if mark else first_line
         problem = getattr(error, "problem", None) or str(error)
-        return {}, {}, [Problem(path, line, f"front matter: invalid YAML: {problem}")]
+        context = getattr(error, "context", None)
+        detail = f"{problem} ({context})" if context else problem
+        return {}, {}, [Problem(path, line, f"front matter: invalid YAML: {detail}")]
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -85,7 +89,7 @@ def validate(data: dict[str, Any], lines: dict[str, int], path: str, line: int) 
             problems.append(Problem(path, line, f"front matter: '{key}' is required"))
         else:
             values[key] = default
-    return values, problems
+    return values, sorted(problems, key=lambda p: p.line or 0)
 
 
 class Failure:
@@ -115,7 +119,9 @@ def _date(value: Any) -> Any:
 
 def _language(value: Any) -> Any:
     if isinstance(value, bool):
-        return Failure(f"must be a BCP 47 tag such as 'en' or 'es-MX', got {value}; quote it (YAML reads no/yes as booleans)")
+        return Failure(
+            f"must be a BCP 47 tag such as 'en' or 'es-MX', got {value}; quote it (YAML reads no/yes as booleans)"
+        )
     if not isinstance(value, str) or not LANGUAGE_TAG.fullmatch(value):
         return Failure(f"must be a BCP 47 tag such as 'en' or 'es-MX', got {_shown(value)}")
     return value

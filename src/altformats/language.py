@@ -25,5 +25,5 @@ def written_date(day: Date, language: str) -> str:
 
 
 def direction(language: str) -> str:
-    """"ltr" or "rtl", the direction of the language's script."""
+    """ "ltr" or "rtl", the direction of the language's script."""
     return "rtl" if _locale(language).text_direction == "rtl" else "ltr"

@@ -8,9 +8,9 @@ format's read-back with (see :func:`normalise`).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date as Date
-from typing import Iterator, Union
 
 # ---------------------------------------------------------------- inlines
 
@@ -75,7 +75,7 @@ class Abbr:
     kind = "abbr"
 
 
-Inline = Union[Text, LineBreak, Emphasis, Strong, Link, Abbr]
+Inline = Text | LineBreak | Emphasis | Strong | Link | Abbr
 
 
 def inline_text(inlines: tuple[Inline, ...]) -> str:
@@ -196,7 +196,7 @@ class Table:
                 yield TextBlock("cell", inline_text(cell.children), cell.line)
 
 
-Block = Union[Heading, Paragraph, List, Quote, Table]
+Block = Heading | Paragraph | List | Quote | Table
 
 
 # ---------------------------------------------------------------- document

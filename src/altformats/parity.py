@@ -57,7 +57,7 @@ def _snippets(expected: str, found: str) -> tuple[str, str]:
     a, b = expected.split(), found.split()
     if len(a) <= 2 * SNIPPET_WORDS + 4 and len(b) <= 2 * SNIPPET_WORDS + 4:
         return expected, found
-    first = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    first = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
     start = max(0, first - SNIPPET_WORDS)
     return _window(a, start), _window(b, start)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
@@ -37,6 +38,7 @@ from altformats.model import (
 )
 
 LINK_SCHEMES = ("http", "https", "mailto")
+_NAMES = {"em_open": "emphasis", "strong_open": "strong emphasis", "link_open": "a link"}
 # Constructs CommonMark knows that no edition can carry: token type -> what to tell the author.
 UNSUPPORTED = {
     "html_block": "raw HTML is not allowed (it cannot be carried into audio or braille)",
@@ -106,6 +108,7 @@ class BodyReader:
     def read(self, body: str) -> tuple[Block, ...]:
         """Parse the body; raise AltformatsError if anything in it is wrong or it is empty."""
         parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+        parser.validateLink = lambda url: True  # parse every link, so link_target can refuse it by name
         tokens = parser.parse(body)
         blocks, _ = self.blocks(tokens, 0, None)
         if not blocks and not self.problems:
@@ -154,13 +157,17 @@ class BodyReader:
             return Quote(tuple(blocks), line), i
         if kind == "table_open":
             return self.table(tokens, i, line)
-        self.fail(line, UNSUPPORTED.get(kind, f"unsupported Markdown construct '{kind}'"))
+        snippet = token.content.strip().splitlines()[0] if token.content.strip() else ""
+        message = UNSUPPORTED.get(kind, f"unsupported Markdown construct '{kind}'")
+        self.fail(line, f"{message}: {snippet!r}" if snippet and kind == "html_block" else message)
         return None, _skip(tokens, i)
 
     def heading(self, token: Token, inline: Token, line: int) -> Heading | None:
         level = int(token.tag[1])
         if level == 1:
-            self.fail(line, "a level-1 heading ('#') in the body: the title (front matter 'title') is the only one; use '##'")
+            self.fail(
+                line, "a level-1 heading ('#') in the body: the title (front matter 'title') is the only one; use '##'"
+            )
         elif level > self.level + 1:
             self.fail(line, f"heading level {level} ('{'#' * level}') skips level {self.level + 1}")
         self.level = max(level, 2)
@@ -232,6 +239,8 @@ class BodyReader:
                 stack.append((kind, self.link_target(child, line), [], line))
             elif kind in ("em_close", "strong_close", "link_close"):
                 opened, target, children, start = stack.pop()
+                if not inline_text(tuple(children)).strip():
+                    self.fail(start, f"{_NAMES[opened]} has no words")
                 stack[-1][2].append(_container(opened, target, _merge(children), start))
             else:
                 self.fail(line, UNSUPPORTED.get(kind, f"unsupported inline Markdown '{kind}'") + f": {child.content!r}")

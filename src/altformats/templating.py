@@ -58,7 +58,9 @@ def render(name: str, user_dir: str | None = None, **context: Any) -> str:
     try:
         return env.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:
-        raise AltformatsError(Problem(error.filename or name, error.lineno, f"template error: {error.message}")) from None
+        raise AltformatsError(
+            Problem(error.filename or name, error.lineno, f"template error: {error.message}")
+        ) from None
     except jinja2.TemplateNotFound as error:
         raise AltformatsError(Problem(name, None, f"template not found: {error.name}")) from None
     except jinja2.UndefinedError as error:

@@ -22,5 +22,6 @@ def check(paths: list[Path]) -> dict[Path, list[str]]:
 
 def _line(violation: dict) -> str:
     where = ", ".join(violation["nodes"][:3])
-    return f"axe: {violation['id']} ({violation['impact']}, {violation['scheme']} scheme): {violation['help']} at {where}"
-
+    return (
+        f"axe: {violation['id']} ({violation['impact']}, {violation['scheme']} scheme): {violation['help']} at {where}"
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import import_module
 
 from altformats.formats.base import Format, Output
@@ -19,7 +19,7 @@ def names() -> list[str]:
     return list(REGISTRY)
 
 
-@lru_cache(maxsize=None)
+@cache
 def get(name: str) -> Format:
     """The format registered as `name` (KeyError if none)."""
     module, _, cls = REGISTRY[name].partition(":")
