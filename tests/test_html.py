@@ -6,6 +6,8 @@ import lxml.html
 import pytest
 
 from altformats import api, formats
+from altformats.conformance import vnu
+from altformats.errors import MissingTool
 from altformats.formats.html import html_blocks
 from altformats.model import normalise
 from conftest import FIXTURES, SEED
@@ -129,3 +131,17 @@ def test_rebuild_is_byte_identical(built, tmp_path, seed):
     api.build([SEED], ["html"], tmp_path)
     name = f"{seed.slug}/{seed.slug}.html"
     assert (tmp_path / name).read_bytes() == (built / name).read_bytes()
+
+
+def test_missing_node_or_java_fails_loudly_with_the_install_line(page, monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(MissingTool, match="apt-get install nodejs"):
+        HTML.conformance([formats.Output("html", page[0])])
+    with pytest.raises(MissingTool, match="apt-get install default-jre-headless"):
+        vnu.check([page[0]])
+
+
+def test_missing_npm_checkers_fail_loudly_with_the_install_line(page, monkeypatch, tmp_path):
+    monkeypatch.setenv("ALTFORMATS_NODE_MODULES", str(tmp_path))
+    with pytest.raises(MissingTool, match="npm ci"):
+        HTML.conformance([formats.Output("html", page[0])])
