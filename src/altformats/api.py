@@ -87,11 +87,12 @@ def build(
     docs = load_all(sources)
     chosen = chosen_formats(format_names)
     written: list[Path] = []
-    for doc in docs:
+    steps = len(docs) * len(chosen)
+    for d, doc in enumerate(docs):
         final = Path(out) / doc.slug
         with staged(final) as stage:
-            for fmt in chosen:
-                progress(f"{doc.slug}: {fmt.name}")
+            for f, fmt in enumerate(chosen):
+                progress(f"[{d * len(chosen) + f + 1}/{steps}] building {doc.slug}: {fmt.name}")
                 fmt.render(doc, stage, templates)
             names = sorted(path.name for path in stage.iterdir())
         written.extend(final / name for name in names)

@@ -249,10 +249,6 @@ class Document:
     masthead: tuple[MastheadLine, ...]  # reading order: kind, office, place, date, title
     blocks: tuple[Block, ...]
 
-    def line_of(self, role: str) -> MastheadLine:
-        """The masthead line with this role ("title", "date", ...)."""
-        return next(line for line in self.masthead if line.role == role)
-
     def reading_blocks(self) -> list[TextBlock]:
         """Every block of reading text, in reading order: the masthead, then the body."""
         blocks = [TextBlock(m.role, inline_text(m.children), m.line) for m in self.masthead]
