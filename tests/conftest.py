@@ -13,6 +13,9 @@ from altformats.model import Document
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "source" / "missile-defense.md"
 FIXTURES = Path(__file__).parent / "fixtures"
+# Documents other than the seed, with other structures and languages: every format must carry their words too.
+SAMPLES = sorted((FIXTURES / "samples").glob("*.md"))
+STRUCTURES = FIXTURES / "samples" / "structures.md"
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +29,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The output folder with the seed built once in every registered format."""
     out = tmp_path_factory.mktemp("build")
     api.build([SEED], formats.names(), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def samples_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder with every sample built once in every registered format."""
+    out = tmp_path_factory.mktemp("samples")
+    api.build(SAMPLES, formats.names(), out)
     return out
 
 

@@ -10,7 +10,7 @@ from altformats.conformance import vnu
 from altformats.errors import MissingTool
 from altformats.formats.html import html_blocks
 from altformats.model import normalise
-from conftest import FIXTURES, SEED
+from conftest import SAMPLES, SEED, STRUCTURES
 
 HTML = formats.get("html")
 
@@ -22,16 +22,16 @@ def page(seed, built):
 
 
 @pytest.fixture(scope="module")
-def structures(tmp_path_factory):
-    out = tmp_path_factory.mktemp("structures")
-    [path] = api.build([FIXTURES / "structures.md"], ["html"], out)
-    return path
+def structures(samples_built):
+    return samples_built / "structures" / "structures.html"
 
 
 @pytest.fixture(scope="module")
-def findings(page, structures):
-    """axe-core (light and dark scheme) and the Nu checker, run once on both pages."""
-    return HTML.conformance([formats.Output("html", page[0]), formats.Output("html", structures)])
+def findings(page, samples_built):
+    """axe-core (light and dark scheme) and the Nu checker, run once on the seed and every sample."""
+    pages = [page[0], *sorted(samples_built.glob("*/*.html"))]
+    assert len(pages) == 1 + len(SAMPLES)
+    return HTML.conformance([formats.Output("html", path) for path in pages])
 
 
 def test_output_path_follows_the_slug_rule(page, built):
@@ -68,12 +68,16 @@ def test_css_covers_phone_print_and_dark_scheme(page):
     assert "px;" not in css.replace("1px solid", "")  # sizes in relative units, so 200% zoom reflows
 
 
-def test_axe_core_reports_no_violations(findings, page, structures):
-    assert [f for f in findings[page[0]] + findings[structures] if f.startswith("axe")] == []
+def test_axe_core_reports_no_violations(findings):
+    assert {str(p): [f for f in found if f.startswith("axe")] for p, found in findings.items()} == {
+        str(p): [] for p in findings
+    }
 
 
-def test_nu_checker_reports_no_errors_or_warnings(findings, page, structures):
-    assert [f for f in findings[page[0]] + findings[structures] if f.startswith("vnu")] == []
+def test_nu_checker_reports_no_errors_or_warnings(findings):
+    assert {str(p): [f for f in found if f.startswith("vnu")] for p, found in findings.items()} == {
+        str(p): [] for p in findings
+    }
 
 
 def test_checkers_do_find_problems(tmp_path, page):
@@ -87,7 +91,7 @@ def test_checkers_do_find_problems(tmp_path, page):
 
 
 def test_structures_read_back_equals_the_model(structures):
-    doc = api.load(FIXTURES / "structures.md")
+    doc = api.load(STRUCTURES)
     found = [normalise(t) for t in html_blocks(structures.read_bytes())]
     assert found == [normalise(b.text) for b in doc.reading_blocks()]
     root = lxml.html.parse(str(structures)).getroot()

@@ -6,7 +6,7 @@ import pytest
 
 from altformats import api, formats, parity
 from altformats.model import TextBlock, normalise
-from conftest import SEED
+from conftest import SAMPLES, SEED
 
 ALL = formats.names()
 
@@ -21,6 +21,17 @@ def test_every_edition_reads_back_as_the_source(name, seed, seed_outputs):
         found = formats.get(name).read_back(output.path)
         assert parity.compare(output.edition, expected, found) == []
         assert [normalise(t) for t in found] == [normalise(b.text) for b in expected]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem for p in SAMPLES])
+@pytest.mark.parametrize("name", ALL)
+def test_other_documents_carry_the_same_words_in_every_edition(name, sample, samples_built):
+    doc = api.load(sample)
+    expected = [normalise(b.text) for b in doc.reading_blocks()]
+    html = [normalise(t) for t in formats.get("html").read_back(samples_built / doc.slug / f"{doc.slug}.html")]
+    assert html == expected
+    for output in formats.get(name).outputs(doc, samples_built / doc.slug):
+        assert parity.compare(output.edition, doc.reading_blocks(), formats.get(name).read_back(output.path)) == []
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -10,7 +10,7 @@ import pytest
 from altformats import api
 from altformats.errors import AltformatsError
 from altformats.model import Abbr, Heading, List, Quote, Table, inline_text, normalise
-from conftest import FIXTURES
+from conftest import FIXTURES, STRUCTURES
 
 BAD = FIXTURES / "bad"
 REFERENCE = FIXTURES / "reference" / "missile-defense.txt"
@@ -59,7 +59,7 @@ def test_every_node_keeps_its_source_line(seed):
 
 
 def test_structures_fixture_reading_order():
-    doc = api.load(FIXTURES / "structures.md")
+    doc = api.load(STRUCTURES)
     texts = [normalise(b.text) for b in doc.reading_blocks()]
     assert texts[:5] == [
         "Briefing Note",
@@ -95,7 +95,7 @@ def test_structures_fixture_reading_order():
 
 
 def test_abbreviations_are_recognised_only_as_whole_words():
-    doc = api.load(FIXTURES / "structures.md")
+    doc = api.load(STRUCTURES)
     first = doc.blocks[0].children
     assert [n.text for n in _walk(first) if isinstance(n, Abbr)] == ["e.g.", "WHO"]
     assert inline_text(first).count("WHO") == 1
