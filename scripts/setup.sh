@@ -34,6 +34,6 @@ echo "setup: installing Python packages (pyproject.toml)"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --editable '.[test]'
 
 echo "setup: installing npm checkers (package-lock.json)"
-PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 echo "setup: done"
