@@ -24,6 +24,7 @@ CONTENT = "EPUB/content.xhtml"
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SPANISH = FIXTURES / "es-sample.md"
+ARABIC = FIXTURES / "ar-sample.md"  # right to left
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +39,16 @@ def opf(seed_epub) -> etree._Element:
 
 
 @pytest.fixture(scope="module")
-def spanish(tmp_path_factory) -> Path:
-    """The Spanish fixture built once, as HTML and EPUB."""
-    out = tmp_path_factory.mktemp("es")
-    api.build([SPANISH], ["html", "epub"], out)
-    return out / "es-sample"
+def others(tmp_path_factory) -> Path:
+    """The Spanish and Arabic fixtures built once, as HTML and EPUB."""
+    out = tmp_path_factory.mktemp("others")
+    api.build([SPANISH, ARABIC], ["html", "epub"], out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def spanish(others) -> Path:
+    return others / "es-sample"
 
 
 def _properties(opf, name: str) -> list[str]:
@@ -181,12 +187,24 @@ def test_spanish_epub_carries_the_same_words_as_its_html(spanish):
     assert "<h3 " in content and "<em>no solo</em>" in content and 'href="https://www.state.gov/"' in content
 
 
+def test_arabic_epub_reads_right_to_left_and_carries_its_words(others):
+    path = others / "ar-sample" / "ar-sample.epub"
+    expected = [normalise(b.text) for b in api.load(ARABIC).reading_blocks()]
+    assert [normalise(t) for t in epub_blocks(path.read_bytes())] == expected
+    with zipfile.ZipFile(path) as book:
+        opf = etree.fromstring(book.read(OPF))
+        content = book.read(CONTENT).decode()
+    assert (opf.get("dir"), opf.get(XML_LANG)) == ("rtl", "ar")
+    assert opf.find("opf:spine", NS).get("page-progression-direction") == "rtl"
+    assert re.search(r'<html [^>]*dir="rtl"', content)
+
+
 # ---------------------------------------------------------------- conformance (each checker once per book)
 
 
 @pytest.fixture(scope="module")
-def books(seed_epub, spanish) -> list[Path]:
-    return [seed_epub, spanish / "es-sample.epub"]
+def books(seed_epub, others) -> list[Path]:
+    return [seed_epub, others / "es-sample" / "es-sample.epub", others / "ar-sample" / "ar-sample.epub"]
 
 
 @pytest.fixture(scope="module")
