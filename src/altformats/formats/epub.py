@@ -179,8 +179,22 @@ def _book(doc: Document, content: bytes, nav: bytes, css: bytes, toc: list[TocEn
     """The ebooklib book: metadata, manifest, spine (the content only) and NCX."""
     from ebooklib import epub
 
-    meta = doc.meta
     book = epub.EpubBook()
+    _describe(book, doc)
+    page = epub.EpubItem(uid="content", file_name=CONTENT, media_type="application/xhtml+xml", content=content)
+    navigation = epub.EpubItem(uid="nav", file_name=NAV, media_type="application/xhtml+xml", content=nav)
+    navigation.properties = ["nav"]  # ebooklib writes an item's properties into the manifest
+    for item in (page, navigation, epub.EpubItem(uid="style", file_name=STYLE, media_type="text/css", content=css)):
+        book.add_item(item)
+    book.add_item(epub.EpubNcx())
+    book.toc = _ncx_toc(toc)
+    book.spine = [page]
+    return book
+
+
+def _describe(book, doc: Document) -> None:
+    """The package metadata: Dublin Core from the front matter, then the accessibility metadata."""
+    meta = doc.meta
     book.set_identifier(identifier(doc))
     book.set_title(meta.title)
     book.set_language(meta.language)
@@ -194,15 +208,6 @@ def _book(doc: Document, content: bytes, nav: bytes, css: bytes, toc: list[TocEn
         book.add_metadata(None, "meta", value, {"property": prop})
     summary = SUMMARY.format(conforms=CONFORMS_TO)
     book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary", XML_LANG: "en"})
-    page = epub.EpubItem(uid="content", file_name=CONTENT, media_type="application/xhtml+xml", content=content)
-    navigation = epub.EpubItem(uid="nav", file_name=NAV, media_type="application/xhtml+xml", content=nav)
-    navigation.properties = ["nav"]  # ebooklib writes an item's properties into the manifest
-    for item in (page, navigation, epub.EpubItem(uid="style", file_name=STYLE, media_type="text/css", content=css)):
-        book.add_item(item)
-    book.add_item(epub.EpubNcx())
-    book.toc = _ncx_toc(toc)
-    book.spine = [page]
-    return book
 
 
 def _ncx_toc(entries: list[TocEntry], prefix: str = "toc") -> list:
