@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages every registered format and its checks need:
-#   chromium             axe-core runs in it (HTML accessibility check)
-#   default-jre-headless Java, for the Nu HTML checker
+#   chromium             axe-core runs in it (HTML accessibility check), and Ace by DAISY (EPUB)
+#   default-jre-headless Java, for the Nu HTML checker and EPUBCheck
 #   pandoc, hyperfine    the benchmark's baseline and timer
 #   python3-venv         to make .venv
 APT_PACKAGES=(chromium default-jre-headless pandoc hyperfine python3-venv ca-certificates)
@@ -34,6 +34,7 @@ echo "setup: installing Python packages (pyproject.toml)"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --editable '.[test]'
 
 echo "setup: installing npm checkers (package-lock.json)"
-PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+# Neither playwright-core nor Ace's puppeteer may fetch a browser: they use Debian's Chromium.
+PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 echo "setup: done"

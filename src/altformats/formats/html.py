@@ -54,7 +54,14 @@ def html_blocks(data: bytes) -> list[str]:
     """
     import lxml.html
 
-    root = lxml.html.document_fromstring(data)
+    return element_blocks(lxml.html.document_fromstring(data))
+
+
+def element_blocks(root) -> list[str]:
+    """The text blocks of a parsed page (lxml, plain tag names): its <main>, else its <body>.
+
+    Shared with the EPUB reader, which parses XHTML with lxml's XML parser.
+    """
     main = root.find(".//main")
     blocks: list[str] = []
     buffer: list[str] = []
