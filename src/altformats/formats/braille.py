@@ -1,0 +1,263 @@
+"""The braille edition: a BRF file for embossers and braille displays, and a Unicode-braille proof copy.
+
+Translation is liblouis's (Debian's tables); the page layout is our own
+(altformats.brailleformat), so that every block's braille is known exactly
+and the written file can be read back block by block. See docs/braille.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from altformats import brailleformat, liblouis, parity, templating
+from altformats.brailleformat import Block
+from altformats.errors import AltformatsError
+from altformats.formats.base import Format, Output
+from altformats.model import Document, Heading, List, Paragraph, Quote, Table, normalise
+from altformats.output import write_text
+
+
+@dataclass(frozen=True)
+class Code:
+    """A braille code: its liblouis table and its name as the transcriber's note gives it."""
+
+    table: str
+    name: str
+    exact: bool = False  # back-translation gives the print text back exactly
+
+
+# Which braille each language gets, by grade (1 uncontracted, 2 contracted),
+# and the grade used unless ALTFORMATS_BRAILLE_GRADE says otherwise.
+CODES: dict[str, dict[int, Code]] = {
+    "en": {
+        1: Code("en-ueb-g1.ctb", "Unified English Braille, uncontracted (grade 1)", exact=True),
+        2: Code("en-ueb-g2.ctb", "Unified English Braille, contracted (grade 2)"),
+    },
+    "es": {
+        1: Code("es-g1.ctb", "Braille español integral (grado 1)"),
+        2: Code("es-g2.ctb", "Braille español estenográfico (grado 2)"),
+    },
+    "fr": {
+        1: Code("fr-bfu-comp6.utb", "Braille français intégral"),
+        2: Code("fr-bfu-g2.ctb", "Braille français abrégé"),
+    },
+    "de": {1: Code("de-g1.ctb", "Deutsche Vollschrift"), 2: Code("de-g2.ctb", "Deutsche Kurzschrift")},
+    "pt": {
+        1: Code("pt-pt-g1.utb", "Braille português integral"),
+        2: Code("pt-pt-g2.ctb", "Braille português abreviado"),
+    },
+    "it": {1: Code("it-it-comp6.utb", "Braille italiano integrale")},
+    "nl": {1: Code("nl-NL-g0.utb", "Nederlandse braille")},
+}
+# Known liblouis back-translation ambiguities, undone when reading back (each
+# matched on the back-translated print). Forward translation is right; it is
+# the way back that cannot tell these signs apart (see docs/braille.md).
+BACK_TRANSLATION_FIXES: dict[str, tuple[tuple[str, str], ...]] = {
+    "en-ueb-g2.ctb": (
+        (r"(?<=[A-Z]\.)So\.", "S."),  # ",u4,s4": a capital S inside "U.S." read as the wordsign "so"
+        (r"(?<=\w)cc//", "://"),  # "3" is both the colon and the groupsign "cc": "http://" comes back "httpcc//"
+    ),
+}
+DEFAULT_GRADE = {"en": 2, "fr": 2, "de": 2}  # others: grade 1, their usual (and best back-translated) code
+AGREEMENT = 0.97  # share of the source's words that back-translation must return, in order
+WORDS = re.compile(r"[^\W\d_]+|\d+")  # words for the agreement: runs of letters or of digits
+
+
+def code_for(language: str, grade: int | None = None) -> Code:
+    """The braille code for a BCP 47 language and grade (default: the language's usual grade)."""
+    primary = language.split("-")[0].lower()
+    grades = CODES.get(primary)
+    if not grades:
+        raise AltformatsError(f"no braille table for language {language!r}; known: {', '.join(sorted(CODES))}")
+    grade = grade or int(os.environ.get("ALTFORMATS_BRAILLE_GRADE") or DEFAULT_GRADE.get(primary, 1))
+    if grade not in grades:
+        raise AltformatsError(f"no grade {grade} braille for {language!r}; grades: {sorted(grades)}")
+    return grades[grade]
+
+
+class BrailleFormat(Format):
+    """BRF (ASCII braille, 40x25) and a Unicode-braille proof copy, through liblouis."""
+
+    name = "braille"
+    description = "Braille: BRF for embossers (UEB grade 2 for English) and a Unicode proof copy"
+
+    def __init__(self, grade: int | None = None):
+        self.grade = grade
+
+    def outputs(self, doc: Document, out_dir: Path) -> list[Output]:
+        return [Output("braille", out_dir / f"{doc.slug}.brf"), Output("brl-proof", out_dir / f"{doc.slug}.brl.txt")]
+
+    def render(self, doc: Document, out_dir: Path, templates: str | None = None) -> list[Path]:
+        code = code_for(doc.meta.language, self.grade)
+        pages = preliminary_pages(doc, code, templates) + body_pages(doc, code)
+        brf, proof = (o.path for o in self.outputs(doc, out_dir))
+        # BRF: CR LF ends every line (as embossers expect), a form feed starts every page after the first
+        write_text(brf, liblouis.ascii_braille(brailleformat.page_text(pages, "\r\n")))
+        write_text(proof, brailleformat.page_text(pages, "\n").replace(" ", liblouis.BLANK))
+        return [brf, proof]
+
+    def read_back(self, path: Path) -> list[str]:
+        code, blocks = read_braille(path)
+        return [back_translate(code, cells) for cells in blocks]
+
+    def compare(self, doc: Document, output: Output) -> list[parity.Difference]:
+        return compare_braille(doc, output)
+
+    def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
+        from altformats.conformance import brf
+
+        return brf.check([output.path for output in outputs])
+
+
+# ---------------------------------------------------------------- writing
+
+
+def body_pages(doc: Document, code: Code) -> list[list[str]]:
+    """The document's reading blocks laid out on pages numbered 1, 2, ..."""
+    blocks = [Block(cells(code, text), **layout) for text, layout in styled_blocks(doc)]
+    return brailleformat.paginate(blocks, lambda n: liblouis.to_braille(code.table, str(n)))
+
+
+def preliminary_pages(doc: Document, code: Code, templates: str | None) -> list[list[str]]:
+    """The transcriber's note (templates/braille/note.txt.j2) and the code's name, on pages p1, p2, ..."""
+    note = templating.render("braille/note.txt.j2", templates, doc=doc, code=code.name)
+    blocks = []
+    for line in [*note.splitlines(), code.name]:
+        text = normalise(line.removeprefix("#"))
+        if text:
+            centred = line.startswith("#")
+            style = "centred" if centred else "paragraph"
+            blocks.append(Block(cells(code, text), style, blank_before=centred, blank_after=centred))
+    number = brailleformat.PRELIMINARY
+    return brailleformat.paginate(blocks, lambda n: number + liblouis.to_braille(code.table, str(n)))
+
+
+def cells(code: Code, text: str) -> str:
+    """One block's text in braille: words separated by exactly one blank cell."""
+    return liblouis.BLANK.join(liblouis.to_braille(code.table, normalise(text)).split(liblouis.BLANK))
+
+
+def styled_blocks(doc: Document) -> list[tuple[str, dict]]:
+    """Every reading block of `doc` (in the order of doc.reading_blocks()) with its layout."""
+    headed = [
+        (text.text, {"style": "centred", "blank_before": True, "blank_after": True})
+        for text in doc.reading_blocks()[: len(doc.masthead)]
+    ]
+    for block in doc.blocks:
+        headed.extend(_styled(block, level=1))
+    return headed
+
+
+def _styled(block, level: int) -> list[tuple[str, dict]]:
+    """One model block's reading blocks with their layout; lists nest by `level`."""
+    if isinstance(block, Heading):
+        style = "centred" if block.level == 2 else "cell5"
+        return [
+            (text.text, {"style": style, "blank_before": True, "blank_after": True}) for text in block.reading_blocks()
+        ]
+    if isinstance(block, Paragraph):
+        return [(text.text, {"style": "paragraph"}) for text in block.reading_blocks()]
+    if isinstance(block, Table):
+        found = [(text.text, {"style": "hanging"}) for text in block.reading_blocks()]
+        return _set_apart(found)
+    inner: list[tuple[str, dict]] = []
+    if isinstance(block, Quote):
+        for child in block.blocks:
+            inner.extend(_styled(child, level))
+        return _set_apart(inner)
+    assert isinstance(block, List)
+    for item in block.items:
+        for k, child in enumerate(_item_blocks(item, level)):
+            inner.append(child if k else (child[0], {**child[1], "style": "item"}))
+    return _set_apart(inner) if level == 1 else inner
+
+
+def _item_blocks(item, level: int) -> list[tuple[str, dict]]:
+    """A list item's blocks: paragraphs hang at the item's level, nested lists go one deeper."""
+    found: list[tuple[str, dict]] = []
+    for child in item.blocks:
+        if isinstance(child, List):
+            found.extend(_styled(child, level + 1))
+        elif isinstance(child, Paragraph):
+            found.extend((text.text, {"style": "hanging", "level": level}) for text in child.reading_blocks())
+        else:
+            found.extend(_styled(child, level))
+    return found
+
+
+def _set_apart(blocks: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    """A blank line before the first block and after the last (lists, quotes, tables)."""
+    if blocks:
+        blocks[0] = (blocks[0][0], {**blocks[0][1], "blank_before": True})
+        blocks[-1] = (blocks[-1][0], {**blocks[-1][1], "blank_after": True})
+    return blocks
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_braille(path: Path) -> tuple[Code, list[str]]:
+    """The code named on a written file's preliminary pages, and its body blocks as Unicode braille."""
+    raw = path.read_text(encoding="utf-8")
+    text = raw.replace(liblouis.BLANK, " ") if path.name.endswith(".txt") else liblouis.unicode_braille(raw)
+    preliminary, body = brailleformat.read_pages(text)
+    return named_code(path, preliminary), brailleformat.read_blocks([line for page in body for line in page])
+
+
+def named_code(path: Path, pages: list[list[str]]) -> Code:
+    """The braille code whose name (in its own braille) the preliminary pages carry."""
+    words = " ".join(" ".join(line.split()) for page in pages for line in page if line.strip())
+    for grades in CODES.values():
+        for code in grades.values():
+            if liblouis.to_braille(code.table, code.name).replace(liblouis.BLANK, " ") in words:
+                return code
+    raise AltformatsError(f"{path}: no known braille code is named on its preliminary pages")
+
+
+def back_translate(code: Code, braille: str) -> str:
+    """A block of braille back in print, with the code's known ambiguities undone."""
+    text = liblouis.to_print(code.table, braille)
+    for pattern, replacement in BACK_TRANSLATION_FIXES.get(code.table, ()):
+        while (fixed := re.sub(pattern, replacement, text)) != text:
+            text = fixed
+    return text
+
+
+# ---------------------------------------------------------------- comparing
+
+
+def compare_braille(doc: Document, output: Output) -> list[parity.Difference]:
+    """Parity for braille as docs/braille.md says: the right code, each block's braille, and back-translation."""
+    expected = doc.reading_blocks()
+    code, found = read_braille(output.path)
+    want = code_for(doc.meta.language)
+    if code.table not in {c.table for c in CODES[doc.meta.language.split("-")[0].lower()].values()}:
+        return [parity.Difference(output.edition, None, None, want.name, code.name)]
+    back = [back_translate(code, braille) for braille in found]
+    if code.exact or len(found) != len(expected):
+        return parity.compare(output.edition, expected, back)
+    differences = [
+        parity.Difference(output.edition, k + 1, block.line, normalise(block.text), normalise(text))
+        for k, (block, braille, text) in enumerate(zip(expected, found, back, strict=True))
+        if braille != cells(code, block.text)
+    ]
+    rate = agreement([b.text for b in expected], back)
+    if rate < AGREEMENT:
+        differences.append(
+            parity.Difference(
+                output.edition, None, None, f"back-translation returning >= {AGREEMENT:.0%} of the words", f"{rate:.1%}"
+            )
+        )
+    return differences
+
+
+def agreement(expected: list[str], found: list[str]) -> float:
+    """The share of the expected words (letters or digits, any case) that `found` carries, in order."""
+    want = WORDS.findall(" ".join(expected).casefold())
+    got = WORDS.findall(" ".join(found).casefold())
+    matcher = SequenceMatcher(a=want, b=got, autojunk=False)
+    return sum(m.size for m in matcher.get_matching_blocks()) / max(len(want), 1)
