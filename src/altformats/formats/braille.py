@@ -50,19 +50,28 @@ CODES: dict[str, dict[int, Code]] = {
         1: Code("pt-pt-g1.utb", "Braille português integral"),
         2: Code("pt-pt-g2.ctb", "Braille português abreviado"),
     },
-    "it": {1: Code("it-it-comp6.utb", "Braille italiano integrale")},
     "nl": {1: Code("nl-NL-g0.utb", "Nederlandse braille")},
 }
-# Known liblouis back-translation ambiguities, undone when reading back (each
-# matched on the back-translated print). Forward translation is right; it is
-# the way back that cannot tell these signs apart (see docs/braille.md).
+# UEB's alphabetic wordsigns: a letter standing alone means the word. Inside
+# "U.S." or "e.g." the letters do not stand alone, and forward translation
+# rightly leaves them letters, but back-translation reads them as the words.
+ALPHABETIC_WORDSIGNS = (
+    "but can do every from go have just knowledge like more not people quite rather so that us very will it you as"
+)
+LETTER_OF = {word: word[0] for word in ALPHABETIC_WORDSIGNS.split()} | {"it": "x", "as": "z"}
+ABBREVIATION_LETTER = rf"(?<=\b[A-Za-z]\.)({'|'.join(LETTER_OF)})(?=\.)"
+
+# Known liblouis back-translation ambiguities, undone when reading back: each a
+# pattern on the back-translated print and its replacement (see docs/braille.md).
 BACK_TRANSLATION_FIXES: dict[str, tuple[tuple[str, str], ...]] = {
     "en-ueb-g2.ctb": (
-        (r"(?<=[A-Z]\.)So\.", "S."),  # ",u4,s4": a capital S inside "U.S." read as the wordsign "so"
+        (ABBREVIATION_LETTER, "letter"),  # "U.S." comes back "U.So.", "e.g." "e.go."
         (r"(?<=\w)cc//", "://"),  # "3" is both the colon and the groupsign "cc": "http://" comes back "httpcc//"
     ),
+    "pt-pt-g1.utb": ((r"§", "ss"),),  # Portuguese "ss" comes back as the section sign
+    "pt-pt-g2.ctb": ((r"§", "ss"),),
 }
-DEFAULT_GRADE = {"en": 2, "fr": 2, "de": 2}  # others: grade 1, their usual (and best back-translated) code
+DEFAULT_GRADE = {"en": 2, "fr": 2}  # others: grade 1 (liblouis back-translates their grade 2 poorly)
 AGREEMENT = 0.97  # share of the source's words that back-translation must return, in order
 WORDS = re.compile(r"[^\W\d_]+|\d+")  # words for the agreement: runs of letters or of digits
 
@@ -222,9 +231,16 @@ def back_translate(code: Code, braille: str) -> str:
     """A block of braille back in print, with the code's known ambiguities undone."""
     text = liblouis.to_print(code.table, braille)
     for pattern, replacement in BACK_TRANSLATION_FIXES.get(code.table, ()):
-        while (fixed := re.sub(pattern, replacement, text)) != text:
+        while (fixed := re.sub(pattern, _replacer(replacement), text, flags=re.IGNORECASE)) != text:
             text = fixed
     return text
+
+
+def _replacer(replacement: str):
+    """A re.sub replacement: the text itself, or "letter": a wordsign back to its letter, in its case."""
+    if replacement != "letter":
+        return lambda _: replacement
+    return lambda m: LETTER_OF[m.group(1).lower()].upper() if m.group(1)[0].isupper() else LETTER_OF[m.group(1).lower()]
 
 
 # ---------------------------------------------------------------- comparing
