@@ -144,7 +144,9 @@ def test_language_choice():
 
 def test_layout_reads_back_block_by_block_over_pages():
     long_word = "\u2801" * 90  # longer than two lines: divided with the continuation indicator
-    words = BLANK.join(["\u2803\u2807"] * 30)
+    short = ["\u2803\u2807"] * 30
+    words = BLANK.join(short)
+    one, year = "\u283c\u2801\u2832", "\u283c\u2803\u281a\u281a\u2801\u2832"  # "1." and "2001."
     blocks = [
         Block(words, "centred", blank_before=True, blank_after=True),
         Block(words, "paragraph"),
@@ -155,12 +157,19 @@ def test_layout_reads_back_block_by_block_over_pages():
         Block(words, "item", blank_after=True),
         Block(words, "cell5", blank_before=True, blank_after=True),
         *[Block(words, "paragraph") for _ in range(12)],
+        # numbered items; a runover line that starts with a number is no item
+        Block(BLANK.join([*short[:12], year, *short]), "paragraph"),
+        Block(BLANK.join([*short[:11], year, *short]), "item", marker=one, blank_before=True),
+        Block(words, "hanging"),
+        Block(words, "item", marker="\u283c\u2803\u2832", blank_after=True),
     ]
     pages = brailleformat.paginate(blocks, lambda n: "\u283c" + "\u2801" * n)
     assert all(len(page) == 25 and all(len(line) <= 40 for line in page) for page in pages)
     text = brailleformat.page_text(pages, "\r\n")
     _, body = brailleformat.read_pages(text)
-    assert brailleformat.read_blocks([line for page in body for line in page]) == [b.cells for b in blocks]
+    lines = [line for page in body for line in page]
+    assert sum(line.lstrip().startswith(year + " ") for line in lines) == 2
+    assert brailleformat.read_blocks(lines) == [b.cells for b in blocks]
 
 
 def test_a_missing_liblouis_fails_loudly(monkeypatch):

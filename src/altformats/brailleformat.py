@@ -11,7 +11,8 @@ continuation indicator (dot 5) at the end of the line.
   centred     centred, >= 3 blank cells each side     blank line before and after
   cell5       cell 5                 cell 5          blank line before and after
   paragraph   cell 3                 cell 1          -
-  item        cell 2L-1, bullet      cell 2L+1       blank line before and after the list
+  item        cell 2L-1, bullet or   cell 2L+1       blank line before and after the list
+              number (level 1 only)
   hanging     cell 2L-1              cell 2L+1       (more paragraphs of an item, table cells)
 
 The reader (`read_pages`) undoes exactly this from the cells alone.
@@ -19,6 +20,7 @@ The reader (`read_pages`) undoes exactly this from the cells alone.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +33,12 @@ CENTRED_MARGIN = 3  # blank cells at least on each side of a centred line
 BULLET = "\u2838\u2832"  # UEB bullet, dots 456-256
 CONTINUATION = "\u2810"  # UEB line continuation indicator, dot 5
 PRELIMINARY = "\u280f"  # the letter p before preliminary page numbers
+# A numbered item's marker: the number and a period, in the digits of the code
+# (a-j after the number sign; French Antoine digits after dot 6), e.g. #A4 or #A'.
+NUMBER = re.compile(
+    "(\u283c[\u2801\u2803\u2809\u2819\u2811\u280b\u281b\u2813\u280a\u281a]{1,4}"
+    "|\u2820[\u2821\u2823\u2829\u2839\u2831\u282b\u283b\u2833\u282a\u283a]{1,4})[\u2832\u2804] "
+)
 HEADINGS = ("centred", "cell5")  # blank-bounded blocks, kept with what follows
 
 
@@ -41,6 +49,7 @@ class Block:
     cells: str  # Unicode braille, words separated by one blank cell
     style: str  # "centred", "cell5", "paragraph", "item" or "hanging"
     level: int = 1  # list nesting (items and hanging blocks)
+    marker: str = BULLET  # an item's bullet, or its number in a numbered list
     blank_before: bool = False
     blank_after: bool = False
 
@@ -56,7 +65,7 @@ def block_lines(block: Block) -> list[str]:
         return [_centre(line) for line in _wrap(words, width, width)]
     first, runover = _indents(block)
     if block.style == "item":
-        words = [BULLET, *words]
+        words = [block.marker, *words]
     lines = _wrap(words, WIDTH - first, WIDTH - runover)
     return [" " * (first if k == 0 else runover) + line for k, line in enumerate(lines)]
 
@@ -157,12 +166,12 @@ def read_blocks(lines: list[str]) -> list[str]:
             continue
         indent = len(text) - len(text.lstrip(" "))
         words = text.strip()
-        bullet = words.startswith(BULLET + " ")
-        if runover is not None and not bullet and runover in (-1, indent):
+        marker = _marker(words, in_list and indent != runover or runover is None)
+        if runover is not None and not marker and runover in (-1, indent):
             blocks[-1].append(words)
             continue
-        if bullet:
-            words, in_list = words[len(BULLET) + 1 :], True
+        if marker:
+            words, in_list = words[len(marker) :], True
             runover = indent + 2
         elif in_list or indent == 0:
             runover = indent + 2
@@ -170,6 +179,18 @@ def read_blocks(lines: list[str]) -> list[str]:
             runover = 0 if indent == 2 else -1
         blocks.append([words])
     return [_join(block) for block in blocks]
+
+
+def _marker(words: str, may_number: bool) -> str:
+    """The bullet or number (with its blank) that starts a list item's first line, or "".
+
+    A number starts an item only where a runover line cannot be (a line of an
+    item may well begin "2001."), which is why nested numbered lists get bullets.
+    """
+    if words.startswith(BULLET + " "):
+        return BULLET + " "
+    number = NUMBER.match(words)
+    return number.group(0) if number and may_number else ""
 
 
 def _join(lines: list[str]) -> str:

@@ -127,7 +127,12 @@ class BrailleFormat(Format):
 
 def body_pages(doc: Document, code: Code) -> list[list[str]]:
     """The document's reading blocks laid out on pages numbered 1, 2, ..."""
-    blocks = [Block(cells(code, text), **layout) for text, layout in styled_blocks(doc)]
+    blocks = []
+    for text, layout in styled_blocks(doc):
+        if "number" in layout:  # a numbered item shows its print number, as braille
+            number = layout.pop("number")
+            layout = {**layout, "marker": cells(code, number)}
+        blocks.append(Block(cells(code, text), **layout))
     return brailleformat.paginate(blocks, lambda n: liblouis.to_braille(code.table, str(n)))
 
 
@@ -179,9 +184,10 @@ def _styled(block, level: int) -> list[tuple[str, dict]]:
             inner.extend(_styled(child, level))
         return _set_apart(inner)
     assert isinstance(block, List)
-    for item in block.items:
+    for n, item in enumerate(block.items, start=block.start):
+        marker = {"number": f"{n}."} if block.ordered and level == 1 else {}
         for k, child in enumerate(_item_blocks(item, level)):
-            inner.append(child if k else (child[0], {**child[1], "style": "item"}))
+            inner.append(child if k else (child[0], {**child[1], "style": "item", **marker}))
     return _set_apart(inner) if level == 1 else inner
 
 
