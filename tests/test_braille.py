@@ -181,3 +181,16 @@ def test_a_missing_liblouis_fails_loudly(monkeypatch):
     finally:
         monkeypatch.delenv("ALTFORMATS_LOUIS_BINDING")
         liblouis.binding.cache_clear()
+
+
+def test_a_symbol_the_code_lacks_is_spelled_out_not_lost():
+    code = braille.CODES["es"][1]
+    text = braille.back_translate(code, braille.cells(code, "Hola • mundo 😀"))
+    assert text == "Hola (bullet) mundo (grinning face)"
+
+
+def test_a_file_naming_no_code_is_a_difference_not_a_crash(scratch_build, seed):
+    output = formats.get("braille").outputs(seed, scratch_build / seed.slug)[0]
+    output.path.write_bytes(output.path.read_bytes().replace(b"3TRACT$", b"XTRACT$"))
+    [difference] = formats.get("braille").compare(seed, output)
+    assert "no known braille code" in difference.found

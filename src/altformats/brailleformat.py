@@ -166,7 +166,7 @@ def read_blocks(lines: list[str]) -> list[str]:
             continue
         indent = len(text) - len(text.lstrip(" "))
         words = text.strip()
-        marker = _marker(words, in_list and indent != runover or runover is None)
+        marker = _marker(words, indent == 0 and (in_list or runover is None))
         if runover is not None and not marker and runover in (-1, indent):
             blocks[-1].append(words)
             continue
@@ -184,8 +184,8 @@ def read_blocks(lines: list[str]) -> list[str]:
 def _marker(words: str, may_number: bool) -> str:
     """The bullet or number (with its blank) that starts a list item's first line, or "".
 
-    A number starts an item only where a runover line cannot be (a line of an
-    item may well begin "2001."), which is why nested numbered lists get bullets.
+    A number starts an item only at cell 1 where a runover line cannot be (a
+    line of an item may well begin "2001."), so nested numbered lists get bullets.
     """
     if words.startswith(BULLET + " "):
         return BULLET + " "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -81,6 +82,22 @@ def to_print(table: str, cells: str) -> str:
     """Back-translate Unicode braille `cells` to print through `table`."""
     check_table(table)
     return binding().backTranslateString([DISPLAY, table], cells)
+
+
+@lru_cache(maxsize=4096)
+def can_write(table: str, char: str) -> bool:
+    """True if `table` has braille for `char` (liblouis writes an 8-dot "\\x...." escape where it has none)."""
+    check_table(table)
+    return all(c in TO_ASCII or c == " " for c in binding().translateString([DISPLAY, table], char))
+
+
+def spelled_out(table: str, text: str) -> str:
+    """`text` with every character `table` cannot write replaced by its Unicode name in parentheses."""
+    return "".join(char if can_write(table, char) else f"({_name(char)})" for char in text)
+
+
+def _name(char: str) -> str:
+    return unicodedata.name(char, f"U+{ord(char):04X}").lower()
 
 
 def ascii_braille(cells: str) -> str:

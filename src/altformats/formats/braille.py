@@ -137,22 +137,30 @@ def body_pages(doc: Document, code: Code) -> list[list[str]]:
 
 
 def preliminary_pages(doc: Document, code: Code, templates: str | None) -> list[list[str]]:
-    """The transcriber's note (templates/braille/note.txt.j2) and the code's name, on pages p1, p2, ..."""
+    """The title page and transcriber's note (templates/braille/note.txt.j2), then the code's name, on p1, p2, ..."""
     note = templating.render("braille/note.txt.j2", templates, doc=doc, code=code.name)
-    blocks = []
+    blocks: list[Block] = []
+    blank = False
     for line in [*note.splitlines(), code.name]:
         text = normalise(line.removeprefix("#"))
-        if text:
-            centred = line.startswith("#")
-            style = "centred" if centred else "paragraph"
-            blocks.append(Block(cells(code, text), style, blank_before=centred, blank_after=centred))
+        if not text:  # an empty line in the template is a blank line on the page
+            blank = bool(blocks)
+            continue
+        style = "centred" if line.startswith("#") else "paragraph"
+        blocks.append(Block(cells(code, text), style, blank_before=blank))
+        blank = False
     number = brailleformat.PRELIMINARY
     return brailleformat.paginate(blocks, lambda n: number + liblouis.to_braille(code.table, str(n)))
 
 
 def cells(code: Code, text: str) -> str:
-    """One block's text in braille: words separated by exactly one blank cell."""
-    return liblouis.BLANK.join(liblouis.to_braille(code.table, normalise(text)).split(liblouis.BLANK))
+    """One block's text in braille: words separated by exactly one blank cell.
+
+    A character the code has no sign for (an emoji, a symbol) is spelled out
+    by its Unicode name in parentheses rather than lost or left as an escape.
+    """
+    text = liblouis.spelled_out(code.table, normalise(text))
+    return liblouis.BLANK.join(liblouis.to_braille(code.table, text).split(liblouis.BLANK))
 
 
 def styled_blocks(doc: Document) -> list[tuple[str, dict]]:
@@ -255,7 +263,10 @@ def _replacer(replacement: str):
 def compare_braille(doc: Document, output: Output) -> list[parity.Difference]:
     """Parity for braille as docs/braille.md says: the right code, each block's braille, and back-translation."""
     expected = doc.reading_blocks()
-    code, found = read_braille(output.path)
+    try:
+        code, found = read_braille(output.path)
+    except AltformatsError as error:  # not braille, or no code named: a difference, not a crash
+        return [parity.Difference(output.edition, None, None, "a readable braille edition", str(error))]
     want = code_for(doc.meta.language)
     if code.table not in {c.table for c in CODES[doc.meta.language.split("-")[0].lower()].values()}:
         return [parity.Difference(output.edition, None, None, want.name, code.name)]
