@@ -194,3 +194,9 @@ def test_a_file_naming_no_code_is_a_difference_not_a_crash(scratch_build, seed):
     output.path.write_bytes(output.path.read_bytes().replace(b"3TRACT$", b"XTRACT$"))
     [difference] = formats.get("braille").compare(seed, output)
     assert "no known braille code" in difference.found
+
+
+def test_back_translation_losing_words_fails_even_when_cells_agree():
+    assert braille._agreement_differences("braille", ["one two three four"], ["one two three four"]) == []
+    [difference] = braille._agreement_differences("braille", ["one two three four"], ["one two three"])
+    assert difference.found == "75.0%"

@@ -278,14 +278,19 @@ def compare_braille(doc: Document, output: Output) -> list[parity.Difference]:
         for k, (block, braille, text) in enumerate(zip(expected, found, back, strict=True))
         if braille != cells(code, block.text)
     ]
-    rate = agreement([b.text for b in expected], back)
-    if rate < AGREEMENT:
-        differences.append(
-            parity.Difference(
-                output.edition, None, None, f"back-translation returning >= {AGREEMENT:.0%} of the words", f"{rate:.1%}"
-            )
+    return differences + _agreement_differences(output.edition, [b.text for b in expected], back)
+
+
+def _agreement_differences(edition: str, expected: list[str], back: list[str]) -> list[parity.Difference]:
+    """One difference if back-translation returns fewer than AGREEMENT of the words."""
+    rate = agreement(expected, back)
+    if rate >= AGREEMENT:
+        return []
+    return [
+        parity.Difference(
+            edition, None, None, f"back-translation returning >= {AGREEMENT:.0%} of the words", f"{rate:.1%}"
         )
-    return differences
+    ]
 
 
 def agreement(expected: list[str], found: list[str]) -> float:
