@@ -67,6 +67,7 @@ BACK_TRANSLATION_FIXES: dict[str, tuple[tuple[str, str], ...]] = {
     "en-ueb-g2.ctb": (
         (ABBREVIATION_LETTER, "letter"),  # "U.S." comes back "U.So.", "e.g." "e.go."
         (r"(?<=\w)cc//", "://"),  # "3" is both the colon and the groupsign "cc": "http://" comes back "httpcc//"
+        (r"\bmailtocc", "mailto:"),  # and "mailto:" comes back "mailtocc"
     ),
     "pt-pt-g1.utb": ((r"§", "ss"),),  # Portuguese "ss" comes back as the section sign
     "pt-pt-g2.ctb": ((r"§", "ss"),),
