@@ -105,7 +105,7 @@ def test_rebuilds_are_byte_identical(built, seed, tmp_path):
         assert (tmp_path / seed.slug / output.path.name).read_bytes() == output.path.read_bytes()
 
 
-def test_grade_1_reads_back_exactly(seed, tmp_path):
+def test_grade_1_reads_the_seed_back_exactly(seed, tmp_path):
     fmt = braille.BrailleFormat(grade=1)
     fmt.render(seed, tmp_path)
     for output in fmt.outputs(seed, tmp_path):
@@ -134,10 +134,16 @@ def test_every_listed_table_compiles_and_writes_six_dot_braille(language):
         assert set(liblouis.to_braille(code.table, code.name)) <= set(liblouis.TO_ASCII)
 
 
-def test_language_choice():
+def test_language_choice(monkeypatch):
+    monkeypatch.setenv("ALTFORMATS_BRAILLE_GRADE", "2")
+    assert braille.code_for("es").table == "es-g1.ctb"  # a preference: Spanish has no grade 2 here
+    monkeypatch.setenv("ALTFORMATS_BRAILLE_GRADE", "1")
+    assert braille.code_for("en").table == "en-ueb-g1.ctb"
+    monkeypatch.delenv("ALTFORMATS_BRAILLE_GRADE")
     assert braille.code_for("en-GB").table == "en-ueb-g2.ctb"
     assert braille.code_for("es-MX").table == "es-g1.ctb"
-    assert braille.code_for("es", grade=2).table == "es-g2.ctb"
+    with pytest.raises(AltformatsError, match="no grade 2 braille for 'es'"):
+        braille.code_for("es", grade=2)
     with pytest.raises(AltformatsError, match="no braille table for language 'xx'"):
         braille.code_for("xx")
 
@@ -200,3 +206,14 @@ def test_back_translation_losing_words_fails_even_when_cells_agree():
     assert braille._agreement_differences("braille", ["one two three four"], ["one two three four"]) == []
     [difference] = braille._agreement_differences("braille", ["one two three four"], ["one two three"])
     assert difference.found == "75.0%"
+
+
+def test_ueb_shows_emphasis_and_reads_back_the_words_only():
+    from altformats.model import Emphasis, Strong, Text
+
+    code = braille.CODES["en"][2]
+    inlines = (Text("a ", 1), Emphasis((Text("quiet", 1),), 1), Text(" and ", 1), Strong((Text("bold", 1),), 1))
+    braille_cells = braille.cells(code, inlines)
+    assert "\u2828\u2802" in braille_cells and "\u2818\u2802" in braille_cells  # italic and bold word indicators
+    assert braille_cells != braille.cells(code, "a quiet and bold")
+    assert braille.back_translate(code, braille_cells) == "a quiet and bold"

@@ -68,10 +68,10 @@ def check_table(table: str) -> None:
         raise MissingTool(f"liblouis table {table}", INSTALL) from None
 
 
-def to_braille(table: str, text: str) -> str:
-    """`text` in Unicode braille through `table`; an error for anything the table cannot write."""
+def to_braille(table: str, text: str, typeform: list[int] | None = None) -> str:
+    """`text` (with liblouis typeforms per character, if any) in Unicode braille; an error for what `table` lacks."""
     check_table(table)
-    cells = binding().translateString([DISPLAY, table], text).replace(" ", BLANK)
+    cells = binding().translateString([DISPLAY, table], text, typeform=typeform).replace(" ", BLANK)
     strange = sorted({c for c in cells if c not in TO_ASCII})
     if strange:
         raise AltformatsError(f"liblouis table {table} has no 6-dot braille for some of {text[:60]!r}: {strange}")
