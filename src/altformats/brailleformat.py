@@ -15,7 +15,14 @@ continuation indicator (dot 5) at the end of the line.
               number (level 1 only)
   hanging     cell 2L-1              cell 2L+1       (more paragraphs of an item, table cells)
 
-The reader (`read_pages`) undoes exactly this from the cells alone.
+A blank line never opens a page whose previous page ends in blank lines
+(the padding already separates them), and a heading that would end a page
+without its first line of text moves to the next page.
+
+The reader (`read_pages`, `read_blocks`) undoes exactly this from the cells
+alone: a blank line ends a block; otherwise a line continues the block when
+it sits at the block's runover indent (centred and cell-5 blocks run on to
+the next blank line), and a bullet, or a number at cell 1, starts an item.
 """
 
 from __future__ import annotations
