@@ -11,7 +11,11 @@ cd "$(dirname "$0")/.."
 #   default-jre-headless Java, for the Nu HTML checker and EPUBCheck
 #   pandoc, hyperfine    the benchmark's baseline and timer
 #   python3-venv         to make .venv
-APT_PACKAGES=(chromium default-jre-headless pandoc hyperfine python3-venv ca-certificates)
+#   liblouis-data        braille tables (UEB, Spanish, ...) for the braille edition
+#   python3-louis        liblouis's ctypes binding (pulls in liblouis20), loaded by path from .venv
+#   liblouis-bin         lou_translate / lou_checktable, to check a table by hand
+APT_PACKAGES=(chromium default-jre-headless pandoc hyperfine python3-venv ca-certificates
+  liblouis-data python3-louis liblouis-bin)
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null || APT_PACKAGES+=(npm)
 

@@ -18,9 +18,11 @@ def test_every_edition_reads_back_as_the_source(name, seed, seed_outputs):
     expected = seed.reading_blocks()
     for output in outputs:
         assert output.path.exists(), f"{output.path} was not built"
-        found = formats.get(name).read_back(output.path)
-        assert parity.compare(output.edition, expected, found) == []
-        assert [normalise(t) for t in found] == [normalise(b.text) for b in expected]
+        fmt = formats.get(name)
+        assert fmt.compare(seed, output) == []
+        if type(fmt).compare is formats.Format.compare:  # formats with their own rule: see their docs
+            found = fmt.read_back(output.path)
+            assert [normalise(t) for t in found] == [normalise(b.text) for b in expected]
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[p.stem for p in SAMPLES])
@@ -30,8 +32,9 @@ def test_other_documents_carry_the_same_words_in_every_edition(name, sample, sam
     expected = [normalise(b.text) for b in doc.reading_blocks()]
     html = [normalise(t) for t in formats.get("html").read_back(samples_built / doc.slug / f"{doc.slug}.html")]
     assert html == expected
-    for output in formats.get(name).outputs(doc, samples_built / doc.slug):
-        assert parity.compare(output.edition, doc.reading_blocks(), formats.get(name).read_back(output.path)) == []
+    fmt = formats.get(name)
+    for output in fmt.outputs(doc, samples_built / doc.slug):
+        assert fmt.compare(doc, output) == []
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -135,7 +135,7 @@ def check(
                 progress(f"{doc.slug}: reading {output.path.name}")
                 report = EditionReport(output.edition, output.path, len(expected), parity.word_count(expected))
                 if output in built:
-                    report.differences = parity.compare(output.edition, expected, fmt.read_back(output.path))
+                    report.differences = fmt.compare(doc, output)
                 else:
                     report.findings.append(f"not built: run 'altformats build {doc.path} --format {fmt.name}'")
                 reports.append(report)

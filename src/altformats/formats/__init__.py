@@ -12,6 +12,7 @@ from altformats.formats.base import Format, Output
 REGISTRY: dict[str, str] = {
     "html": "altformats.formats.html:HtmlFormat",
     "epub": "altformats.formats.epub:EpubFormat",
+    "braille": "altformats.formats.braille:BrailleFormat",
 }
 
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from altformats.model import Document
+
+if TYPE_CHECKING:
+    from altformats.parity import Difference
 
 
 @dataclass(frozen=True)
@@ -17,7 +21,11 @@ class Output:
 
 
 class Format:
-    """Base class of a format module. Subclasses set `name` and implement the four methods."""
+    """Base class of a format module. Subclasses set `name` and implement the four methods.
+
+    A format whose read-back cannot give the text back exactly (contracted
+    braille) may override `compare`, with its own documented rule.
+    """
 
     name: str = ""
     description: str = ""
@@ -33,6 +41,12 @@ class Format:
     def read_back(self, path: Path) -> list[str]:
         """Read a written file with an independent reader; return its blocks of text in order."""
         raise NotImplementedError
+
+    def compare(self, doc: Document, output: Output) -> list[Difference]:
+        """Where `output` does not carry `doc`'s reading text (default: read_back compared exactly)."""
+        from altformats import parity
+
+        return parity.compare(output.edition, doc.reading_blocks(), self.read_back(output.path))
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         """Run this format's conformance checkers; findings per file (an empty list is clean)."""
