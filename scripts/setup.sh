@@ -11,7 +11,9 @@ cd "$(dirname "$0")/.."
 #   default-jre-headless Java, for the Nu HTML checker
 #   pandoc, hyperfine    the benchmark's baseline and timer
 #   python3-venv         to make .venv
-APT_PACKAGES=(chromium default-jre-headless pandoc hyperfine python3-venv ca-certificates)
+#   espeak-ng            the audio edition's voice (pyttsx3 drives libespeak-ng1 on Linux)
+#   ffmpeg               the audio edition's MP3/M4B encoder, decoder and loudness meter (ebur128)
+APT_PACKAGES=(chromium default-jre-headless pandoc hyperfine python3-venv ca-certificates espeak-ng libespeak-ng1 ffmpeg)
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null || APT_PACKAGES+=(npm)
 
