@@ -1,0 +1,148 @@
+"""Speech synthesis through pyttsx3 (espeak-ng on Linux), one utterance per sentence, in a worker process.
+
+pyttsx3 with espeak-ng has traps, measured on this machine, that silently
+lose or change audio; each is handled here:
+
+- `runAndWait()` returns before the WAV is written (espeak synthesises on its
+  own thread): we wait for the `finished-utterance` callback, then for
+  espeak_Synchronize, because the driver keeps touching its buffer after the
+  callback and a next utterance started too early gets a stray chunk;
+- an engine dropped right after `runAndWait()` truncates the WAV: the worker
+  keeps one engine alive for its whole life;
+- two `save_to_file` calls before one `runAndWait()` lose the first file: one
+  `save_to_file` per `runAndWait()`;
+- `init()` returns a cached engine, espeak initialises once per process, it
+  carries state (pitch flutter) from one utterance to the next, and changing
+  the rate between utterances does not always take: every document is spoken
+  by a fresh worker process that sets voice and rate once, before its first
+  utterance, so the same script always gives the same samples;
+- no SSML is passed (tags would be read aloud): the script is plain text; the
+  WAVs are 22,050 Hz mono 16-bit, which the caller checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+from altformats.errors import AltformatsError
+
+SAMPLE_RATE = 22_050  # what espeak-ng produces through pyttsx3
+UTTERANCE_TIMEOUT = 60.0  # seconds; a sentence never takes this long to synthesise
+PREFERRED_VOICES = {"en": "en-us"}  # where a bare language tag has several regional voices
+
+
+@dataclass(frozen=True)
+class Speech:
+    """The synthesised utterances (16-bit samples at SAMPLE_RATE) and the voice that spoke them."""
+
+    voice: str
+    clips: list[bytes]
+
+
+def synthesise(texts: list[str], language: str, rate: int) -> Speech:
+    """Speak each text with the voice for `language` at `rate` words per minute, in a fresh worker."""
+    from altformats.tools import executable
+
+    executable("espeak-ng", "espeak-ng")  # fail with the install line, not a ctypes error
+    with tempfile.TemporaryDirectory(prefix="altformats-speech-") as folder:
+        request = json.dumps({"texts": texts, "language": language, "rate": rate, "folder": folder})
+        done = subprocess.run(
+            [sys.executable, "-m", "altformats.synthesis"], input=request, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise AltformatsError(f"speech synthesis failed (exit {done.returncode}):\n{done.stderr.strip()[-2000:]}")
+        voice = json.loads(done.stdout)["voice"]
+        return Speech(voice, [read_clip(Path(folder) / clip_name(i)) for i in range(len(texts))])
+
+
+def clip_name(index: int) -> str:
+    """The file name of the index-th utterance in the worker's folder."""
+    return f"u{index:05d}.wav"
+
+
+def read_clip(path: Path) -> bytes:
+    """The samples of one utterance's WAV, checked to be what the mixer expects."""
+    with wave.open(str(path), "rb") as clip:
+        shape = (clip.getnchannels(), clip.getsampwidth(), clip.getframerate())
+        if shape != (1, 2, SAMPLE_RATE):
+            raise AltformatsError(f"{path.name}: expected mono 16-bit {SAMPLE_RATE} Hz from espeak-ng, got {shape}")
+        return clip.readframes(clip.getnframes())
+
+
+def choose_voice(voices: list, language: str) -> str:
+    """The espeak-ng voice id for a BCP 47 language tag; an error naming the language if there is none."""
+    tag = language.lower()
+    base = tag.split("-")[0]
+    # MBROLA voices need databases Debian ships separately; espeak-ng's own voices always work.
+    usable = sorted((v for v in voices if v.languages and not v.id.startswith("mb/")), key=lambda v: v.id)
+    codes = {v.id: v.languages[0].lower() for v in usable}
+    for wanted in (tag, PREFERRED_VOICES.get(base, base), base):
+        for voice in usable:
+            if codes[voice.id] == wanted:
+                return voice.id
+    regional = sorted((len(code), vid) for vid, code in codes.items() if code.startswith(base + "-"))
+    if not regional:
+        raise AltformatsError(f"espeak-ng has no voice for language {language!r}")
+    return regional[0][1]
+
+
+class Narrator:
+    """One pyttsx3 engine kept alive for the whole worker, speaking one file per runAndWait."""
+
+    def __init__(self, language: str, rate: int):
+        import pyttsx3
+
+        self.engine = pyttsx3.init("espeak")
+        self.finished = threading.Event()
+        self.engine.connect("finished-utterance", self._on_finished)
+        self.voice = choose_voice(self.engine.getProperty("voices"), language)
+        # Queued now, applied by the first runAndWait, before the first utterance.
+        self.engine.setProperty("voice", self.voice)
+        self.engine.setProperty("rate", rate)
+
+    def _on_finished(self, name: str | None, completed: bool) -> None:
+        self.completed = completed
+        self.finished.set()
+
+    def save(self, text: str, path: Path) -> None:
+        """Speak `text` into `path` and return only when the WAV is complete."""
+        from pyttsx3.drivers import _espeak
+
+        self.finished.clear()
+        self.engine.save_to_file(text, str(path))
+        self.engine.runAndWait()
+        if not self.finished.wait(UTTERANCE_TIMEOUT) or not self.completed:
+            raise AltformatsError(f"espeak-ng did not finish speaking {text[:60]!r}")
+        _espeak.Synchronize()  # the driver's callback has returned: its buffer is ours again
+        if self.engine.getProperty("voice") != self.voice:
+            raise AltformatsError(f"espeak-ng spoke with {self.engine.getProperty('voice')!r}, not {self.voice!r}")
+
+
+def main() -> int:
+    """The worker: read a JSON request on stdin, write one WAV per text, print the voice as JSON."""
+    request = json.load(sys.stdin)
+    out = sys.stdout
+    folder = Path(request["folder"])
+    # The espeak driver prints "Audio saved to ..." for every file; keep stdout for our answer.
+    with contextlib.redirect_stdout(sys.stderr):
+        narrator = Narrator(request["language"], int(request["rate"]))
+        for index, text in enumerate(request["texts"]):
+            narrator.save(text, folder / clip_name(index))
+    json.dump({"voice": narrator.voice}, out)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except AltformatsError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
