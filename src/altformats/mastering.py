@@ -1,7 +1,7 @@
 """Mastering the narration: clips laid out with fixed pauses, exact cue times, and broadcast loudness.
 
 Times come from sample counts, so every cue's start and end are exact. The
-loudness is set by one measured gain (ITU-R BS.1770 with pyloudnorm) and a
+loudness is set by one measured gain (ITU-R BS.1770, altformats.loudness) and a
 look-ahead peak limiter, because espeak-ng's speech has peaks some 20 dB above
 its loudness: brought to -16 LUFS without a limiter it would clip.
 """
@@ -77,44 +77,16 @@ def lay_out(utterances: list[Utterance], clips: list[bytes]):
 
 def loudness(samples, rate: int = SPEECH_RATE) -> float:
     """Integrated loudness (LUFS, BS.1770) of float samples."""
-    import pyloudnorm
+    from altformats.loudness import integrated
 
-    return float(pyloudnorm.Meter(rate).integrated_loudness(samples))
-
-
-def true_peak(samples) -> float:
-    """The true peak (dBTP) of float samples at RATE, by 4x oversampling as BS.1770 does.
-
-    Only the blocks whose sample peak comes within 2 dB of the loudest sample
-    are oversampled: a true peak never lies that far above its samples at 44.1 kHz.
-    """
-    import numpy as np
-    from scipy.signal import resample_poly
-
-    size, context = 4096, 64
-    count = len(samples) // size + 1
-    padded = np.concatenate([samples, np.zeros(count * size - len(samples))])
-    block_peaks = np.max(np.abs(padded.reshape(count, size)), axis=1)
-    top = float(block_peaks.max())
-    peak = top
-    for block in np.flatnonzero(block_peaks >= top * 10 ** (-2 / 20)):
-        piece = padded[max(0, block * size - context) : (block + 1) * size + context]
-        peak = max(peak, float(np.max(np.abs(resample_poly(piece, 4, 1)))))
-    return 20 * np.log10(max(peak, 1e-12))
+    return integrated(samples, rate)
 
 
 def limit(samples, ceiling_db: float):
-    """A look-ahead peak limiter: the gain falls smoothly before each peak so no sample passes the ceiling."""
-    import numpy as np
-    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+    """The look-ahead limiter at SPEECH_RATE: the gain falls over LIMITER_WINDOW before a peak."""
+    from altformats.loudness import limit as limiter
 
-    ceiling = 10 ** (ceiling_db / 20)
-    needed = np.minimum(1.0, ceiling / np.maximum(np.abs(samples), 1e-12))
-    width = 2 * int(LIMITER_WINDOW * SPEECH_RATE) + 1
-    # Every value a sample's moving average sees is a minimum over a window that holds that
-    # sample, so the smoothed gain never exceeds what the sample needs.
-    gain = uniform_filter1d(minimum_filter1d(needed, width, mode="nearest"), width, mode="nearest")
-    return samples * np.minimum(gain, needed)
+    return limiter(samples, ceiling_db, 2 * int(LIMITER_WINDOW * SPEECH_RATE) + 1)
 
 
 def master(samples, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> bytes:
@@ -142,6 +114,8 @@ def master(samples, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB)
 def measure(pcm: bytes) -> tuple[float, float]:
     """Integrated loudness and true peak of int16 PCM bytes at RATE."""
     import numpy as np
+
+    from altformats.loudness import true_peak
 
     samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
     return loudness(samples, RATE), true_peak(samples)
