@@ -4,9 +4,11 @@ pyttsx3 with espeak-ng has traps, measured on this machine, that silently
 lose or change audio; each is handled here:
 
 - `runAndWait()` returns before the WAV is written (espeak synthesises on its
-  own thread): we wait for the `finished-utterance` callback, then for
-  espeak_Synchronize, because the driver keeps touching its buffer after the
-  callback and a next utterance started too early gets a stray chunk;
+  own thread): we wait for the `finished-utterance` callback, then until
+  espeak is idle, because the driver keeps touching its buffer after the
+  callback (a next utterance started too early gets a stray chunk) and
+  runAndWait cancels anything espeak still reports as playing (the next
+  utterance then ends with completed=False);
 - an engine dropped right after `runAndWait()` truncates the WAV: the worker
   keeps one engine alive for its whole life;
 - two `save_to_file` calls before one `runAndWait()` lose the first file: one
@@ -16,6 +18,9 @@ lose or change audio; each is handled here:
   the rate between utterances does not always take: every document is spoken
   by a fresh worker process that sets voice and rate once, before its first
   utterance, so the same script always gives the same samples;
+- properties set on a new engine wait for the first loop, whose end cancels
+  what espeak is still doing and leaves a flag that cancels the *second*
+  utterance (seen here on a loaded machine): an empty loop runs first;
 - no SSML is passed (tags would be read aloud): the script is plain text; the
   WAVs are 22,050 Hz mono 16-bit, which the caller checks.
 """
@@ -28,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,9 +110,14 @@ class Narrator:
         self.finished = threading.Event()
         self.engine.connect("finished-utterance", self._on_finished)
         self.voice = choose_voice(self.engine.getProperty("voices"), language)
-        # Queued now, applied by the first runAndWait, before the first utterance.
+        # A new engine queues property changes until a loop runs, and that loop's end cancels
+        # whatever espeak is still busy with (the rate change), leaving a stale "stopping" flag
+        # that cancels the second utterance. An empty loop first makes later changes immediate;
+        # then wait until espeak has applied them.
+        self.engine.runAndWait()
         self.engine.setProperty("voice", self.voice)
         self.engine.setProperty("rate", rate)
+        wait_until_applied(rate)
 
     def _on_finished(self, name: str | None, completed: bool) -> None:
         self.completed = completed
@@ -114,16 +125,55 @@ class Narrator:
 
     def save(self, text: str, path: Path) -> None:
         """Speak `text` into `path` and return only when the WAV is complete."""
-        from pyttsx3.drivers import _espeak
-
         self.finished.clear()
+        # runAndWait's stop() flags "stopping" whenever espeak reports itself busy, and the flag
+        # outlives that loop: left set, it cancels this utterance (completed=False).
+        self.engine.proxy._driver._stopping = False
         self.engine.save_to_file(text, str(path))
         self.engine.runAndWait()
         if not self.finished.wait(UTTERANCE_TIMEOUT) or not self.completed:
             raise AltformatsError(f"espeak-ng did not finish speaking {text[:60]!r}")
-        _espeak.Synchronize()  # the driver's callback has returned: its buffer is ours again
+        wait_until_idle()
         if self.engine.getProperty("voice") != self.voice:
             raise AltformatsError(f"espeak-ng spoke with {self.engine.getProperty('voice')!r}, not {self.voice!r}")
+
+
+def wait_until_idle() -> None:
+    """Return when espeak's thread is done with the last utterance, or fail after UTTERANCE_TIMEOUT.
+
+    The driver's callback still holds its buffer after notifying, and runAndWait
+    cancels whatever espeak reports as playing, which (on a busy machine) would
+    be the next utterance, reported as completed=False.
+    """
+    from pyttsx3.drivers import _espeak
+
+    _espeak.Synchronize()
+    deadline = time.monotonic() + UTTERANCE_TIMEOUT
+    while _espeak.IsPlaying():
+        if time.monotonic() > deadline:
+            raise AltformatsError("espeak-ng stayed busy after finishing an utterance")
+        time.sleep(0.001)
+
+
+def rate_in_effect() -> int:
+    """The rate espeak is using now (pyttsx3's getProperty passes espeak no `current` flag)."""
+    import ctypes
+
+    from pyttsx3.drivers import _espeak
+
+    get = _espeak.dll.espeak_GetParameter
+    get.argtypes, get.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return get(_espeak.RATE, 1)
+
+
+def wait_until_applied(rate: int) -> None:
+    """Return when espeak's own thread has applied the rate (it queues parameter changes)."""
+    deadline = time.monotonic() + UTTERANCE_TIMEOUT
+    while rate_in_effect() != rate:
+        if time.monotonic() > deadline:
+            raise AltformatsError(f"espeak-ng did not take rate {rate} (it uses {rate_in_effect()})")
+        time.sleep(0.001)
+    wait_until_idle()
 
 
 def main() -> int:
