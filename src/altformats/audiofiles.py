@@ -112,16 +112,17 @@ def m4b_command(pcm: Path, metadata: Path, out: Path, profile: str) -> list[str]
             *mapping, *codec, *exact, "-f", "ipod", str(out)]  # fmt: skip
 
 
-def run_all(commands: list[list[str]]) -> None:
-    """Run encoders side by side (one per core) and fail with ffmpeg's own words if any fails."""
-    running = [subprocess.Popen(c, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for c in commands]
-    failures = []
-    for command, process in zip(commands, running, strict=True):
-        _, error = process.communicate()
-        if process.returncode:
-            failures.append(f"{Path(command[-1]).name}: ffmpeg exit {process.returncode}: {error.decode()[-1500:]}")
-    if failures:
-        raise AltformatsError("\n".join(failures))
+def start(command: list[str]) -> subprocess.Popen:
+    """Start an encoder in the background (the MP3 and M4B encoders run side by side, one per core)."""
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def finish(process: subprocess.Popen) -> None:
+    """Wait for an encoder; fail with ffmpeg's own words if it failed."""
+    _, error = process.communicate()
+    if process.returncode:
+        name = Path(process.args[-1]).name
+        raise AltformatsError(f"{name}: ffmpeg exit {process.returncode}: {error.decode()[-1500:]}")
 
 
 def ffmetadata(doc: Document, parts: list[Chapter], voice: str) -> str:

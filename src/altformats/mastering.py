@@ -75,39 +75,38 @@ def lay_out(utterances: list[Utterance], clips: list[bytes]):
     return np.concatenate(parts), cues
 
 
-def loudness(samples, rate: int = SPEECH_RATE) -> float:
-    """Integrated loudness (LUFS, BS.1770) of float samples."""
-    from altformats.loudness import integrated
-
-    return integrated(samples, rate)
-
-
-def limit(samples, ceiling_db: float):
-    """The look-ahead limiter at SPEECH_RATE: the gain falls over LIMITER_WINDOW before a peak."""
-    from altformats.loudness import limit as limiter
-
-    return limiter(samples, ceiling_db, 2 * int(LIMITER_WINDOW * SPEECH_RATE) + 1)
-
-
 def master(samples, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> bytes:
     """int16 samples at SPEECH_RATE brought to `target` LUFS under the ceiling, as int16 PCM bytes.
 
     Limiting lowers the loudness, so the gain before the limiter is found by a
-    few secant steps on the measured loudness (it settles within 0.1 LU).
+    few secant steps on the loudness after limiting. The K-weighting is taken
+    once: the limiter's gain moves over tens of milliseconds, slowly next to
+    the filter, so weighting then limiting reads the same as limiting then
+    weighting (the decoded MP3 is measured exactly afterwards).
     """
     import numpy as np
 
+    from altformats import loudness
+
     samples = samples.astype(np.float64) / 32768.0
-    gains = [target - loudness(samples)]
-    levels = [loudness(limit(samples * 10 ** (gains[0] / 20), ceiling_db))]
+    heard = loudness.weighted(samples, SPEECH_RATE)
+    width = 2 * int(LIMITER_WINDOW * SPEECH_RATE) + 1
+
+    def level(gain_db: float):
+        scale = 10 ** (gain_db / 20) * loudness.limiter_gain(samples * 10 ** (gain_db / 20), ceiling_db, width)
+        return loudness.gated(heard * scale, SPEECH_RATE), scale
+
+    gains = [target - loudness.gated(heard, SPEECH_RATE)]
+    levels = [level(gains[0])[0]]
     gains.append(gains[0] + 2 * (target - levels[0]))  # the limiter halves a gain step, roughly
     for _ in range(4):
-        out = limit(samples * 10 ** (gains[-1] / 20), ceiling_db)
-        levels.append(loudness(out))
-        if abs(levels[-1] - target) < 0.1 or levels[-1] == levels[-2]:
+        now, scale = level(gains[-1])
+        levels.append(now)
+        if abs(now - target) < 0.05 or now == levels[-2]:
             break
         slope = (levels[-1] - levels[-2]) / (gains[-1] - gains[-2])
-        gains.append(gains[-1] + (target - levels[-1]) / max(slope, 0.1))
+        gains.append(gains[-1] + (target - now) / max(slope, 0.1))
+    out = samples * scale
     return np.round(np.clip(out, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes()
 
 
@@ -115,7 +114,7 @@ def measure(pcm: bytes) -> tuple[float, float]:
     """Integrated loudness and true peak of int16 PCM bytes at RATE."""
     import numpy as np
 
-    from altformats.loudness import true_peak
+    from altformats.loudness import integrated, true_peak
 
     samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
-    return loudness(samples, RATE), true_peak(samples)
+    return integrated(samples, RATE), true_peak(samples)

@@ -63,13 +63,14 @@ class AudioFormat(Format):
         target, ceiling = mastering.TARGET_LUFS, mastering.CEILING_DB
         for _ in range(MASTERING_TRIES):
             pcm.write_bytes(mastering.master(samples, target, ceiling))
-            audiofiles.run_all(
-                [
-                    audiofiles.mp3_command(pcm, mp3, self.profile),
-                    audiofiles.m4b_command(pcm, metadata, m4b, self.profile),
-                ]
-            )
-            lufs, peak = mastering.measure(audiofiles.decode(mp3))
+            encoders = [audiofiles.start(audiofiles.m4b_command(pcm, metadata, m4b, self.profile))]
+            encoders.append(audiofiles.start(audiofiles.mp3_command(pcm, mp3, self.profile)))
+            try:
+                audiofiles.finish(encoders[1])
+                # Measured while the (slower) M4B encoder is still running.
+                lufs, peak = mastering.measure(audiofiles.decode(mp3))
+            finally:
+                audiofiles.finish(encoders[0])
             if abs(lufs - mastering.TARGET_LUFS) <= 0.5 and peak <= mastering.TRUE_PEAK_LIMIT - 0.1:
                 return
             target += mastering.TARGET_LUFS - lufs
