@@ -73,3 +73,10 @@ def test_script_records_blocks_sections_and_cue_ids():
     assert script[0].cue_id == "b1-kind-s1"
     assert [u.section for u in script if u.role == "heading"] == [1, 2]
     assert {u.block for u in script} == set(range(1, len(doc.reading_blocks()) + 1))
+
+
+def test_a_block_of_symbols_is_still_heard():
+    say = speech.pronouncer("en", {})
+    assert say("—") == "dash" and say("…") == "ellipsis" and say("– –") == "dash dash"
+    assert speech.pronouncer("es", {})("—") == "raya"
+    assert say("§") == "section sign"

@@ -55,3 +55,13 @@ def test_missing_espeak_fails_with_the_install_line(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(MissingTool, match="apt-get install espeak-ng"):
         synthesis.synthesise(["Hello."], "en", 175)
+
+
+def test_every_spoken_symbol_makes_sound():
+    from altformats import speech
+
+    say = speech.pronouncer("en", {})
+    clips = synthesis.synthesise([say(text) for text in ("—", "…", "-", "§")], "en", 175).clips
+    assert all(
+        max(abs(int.from_bytes(c[i : i + 2], "little", signed=True)) for i in range(0, len(c), 2)) > 1000 for c in clips
+    )

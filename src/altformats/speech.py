@@ -8,6 +8,7 @@ pronunciations change only the spoken text, never the written one.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from altformats.model import Document, normalise
@@ -29,6 +30,13 @@ ADDRESS_WORDS: dict[str, dict[str, str]] = {
 DEFAULT_PRONUNCIATIONS: dict[str, dict[str, str]] = {
     "en": {"e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "vs.": "versus"},
     "es": {"p. ej.": "por ejemplo", "etc.": "etcétera", "EE. UU.": "Estados Unidos"},
+}
+
+# What the voice says for a block that is only a symbol (a table cell holding "—"): espeak-ng
+# is silent on dashes and ellipses, and every caption must be heard.
+SYMBOL_WORDS: dict[str, dict[str, str]] = {
+    "en": {"—": "dash", "–": "dash", "-": "dash", "…": "ellipsis", ".": "dot", "/": "slash"},
+    "es": {"—": "raya", "–": "guion", "-": "guion", "…": "puntos suspensivos", ".": "punto", "/": "barra"},
 }
 
 SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*$")
@@ -119,11 +127,19 @@ def pronouncer(language: str, declared: dict[str, str]):
     pattern = re.compile("|".join(rf"(?<!\w){re.escape(key)}(?!\w)" for key in keys)) if keys else None
     words = ADDRESS_WORDS.get(language, ADDRESS_WORDS["en"])
 
+    symbols = SYMBOL_WORDS.get(language, SYMBOL_WORDS["en"])
+
     def say(written: str) -> str:
         spoken = pattern.sub(lambda m: table[m.group(0)], written) if pattern else written
-        return " ".join(ADDRESS.sub(lambda m: spoken_address(m.group(0), words), spoken).split())
+        spoken = " ".join(ADDRESS.sub(lambda m: spoken_address(m.group(0), words), spoken).split())
+        return spoken if any(ch.isalnum() for ch in spoken) else spoken_symbols(spoken, symbols)
 
     return say
+
+
+def spoken_symbols(text: str, symbols: dict[str, str]) -> str:
+    """Words for text made only of symbols: the language's word, else the character's Unicode name."""
+    return " ".join(symbols.get(ch) or unicodedata.name(ch, "symbol").lower() for ch in text if not ch.isspace())
 
 
 def spoken_address(address: str, words: dict[str, str]) -> str:
