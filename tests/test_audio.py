@@ -176,6 +176,22 @@ def test_two_sentences_swapped_in_the_mp3_fail_the_check(scratch_build, seed, cu
     assert _sound_problems(scratch_build, seed)
 
 
+def test_two_sentences_of_the_same_length_swapped_fail_the_check(scratch_build, seed, cues):
+    # "Washington, DC" and "Cooperation with Russia" last within 50 ms of each other: the
+    # timing checks cannot tell them apart, the MP3/M4B agreement check can.
+    mp3 = scratch_build / seed.slug / f"{seed.slug}.mp3"
+    pcm = bytearray(audiofiles.decode(mp3))
+    one, two = (_span(c) for c in cues if c.identifier in ("b3-place-s1", "b13-heading-s1"))
+    n = min(one.stop - one.start, two.stop - two.start)
+    pcm[one.start : one.start + n], pcm[two.start : two.start + n] = (
+        pcm[two.start : two.start + n],
+        pcm[one.start : one.start + n],
+    )
+    _rewrite_mp3(mp3, bytes(pcm))
+    problems = _sound_problems(scratch_build, seed)
+    assert problems and all("sound different in cue b3-place-s1" in p or "b13-heading-s1" in p for p in problems)
+
+
 def test_a_truncated_last_sentence_fails_the_check(scratch_build, seed, cues):
     mp3 = scratch_build / seed.slug / f"{seed.slug}.mp3"
     data, tag = mp3.read_bytes(), ID3(str(mp3)).size  # the tag comes first; CBR frames follow evenly

@@ -5,7 +5,9 @@ decodes the audio and measures loudness (ebur128), webvtt-py reads the cues,
 mutagen reads the ID3 frames. Every cue's span of the decoded MP3 and M4B must
 hold speech from start to end at a plausible rate, the pauses between cues
 must be silent, and the total length must match the cues, so a sentence cut
-out, swapped with another of a different length, or truncated is caught.
+out, swapped with another of a different length, or truncated is caught. The
+two files, encoded from one narration, must also sound alike cue by cue, which
+catches a swap of two sentences of the same length in either of them.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ MAX_INNER_SILENCE = 0.40  # seconds: the longest pause espeak-ng makes inside a 
 WORDS_PER_SECOND = (0.7, 6.0)  # a plausible speaking rate for a cue, headings and dates included
 LOUDNESS_TOLERANCE = 1.0  # LU around TARGET_LUFS
 DURATION_TOLERANCE = 0.10  # seconds between the decoded length and the cues plus the closing pause
+MIN_AGREEMENT = 0.9  # envelope correlation of the MP3 and the M4B within a cue (measured >= 0.997 when intact)
+FLOOR_DB = -60.0  # levels below this count as silence when comparing envelopes
 MAX_FINDINGS = 6  # per file, so one broken file does not bury the report
 EXPECTED = {".mp3": ("mp3", 44_100, 1), ".m4b": ("aac", 44_100, 1)}
 
@@ -47,14 +51,31 @@ class CaptionCue:
 def check(paths: list[Path]) -> dict[Path, list[str]]:
     """Findings for each audio file (an empty list is clean); the captions beside them give the cues."""
     findings: dict[Path, list[str]] = {path: [] for path in paths}
+    levels: dict[Path, object] = {}
     for path in paths:
-        vtt = path.with_suffix(".vtt")
         try:
-            cues = read_cues(vtt)
-            findings[path] += caption_findings(cues) if path.suffix == ".vtt" else media_findings(path, cues)
+            cues = read_cues(path.with_suffix(".vtt"))
+            if path.suffix == ".vtt":
+                findings[path] += caption_findings(cues)
+            else:
+                levels[path] = frame_levels(decode(path))
+                findings[path] += media_findings(path, cues, levels[path])
         except AltformatsError as error:
             findings[path].append(str(error))
+    mp3, m4b = (next((p for p in levels if p.suffix == ext), None) for ext in (".mp3", ".m4b"))
+    # Files of different lengths already fail the timing checks; comparing them would only add noise.
+    if mp3 and m4b and abs(len(levels[mp3]) - len(levels[m4b])) <= 2:
+        disagreements = agreement_findings(levels[mp3], levels[m4b], read_cues(mp3.with_suffix(".vtt")))
+        findings[mp3] += disagreements
+        findings[m4b] += disagreements
     return {path: _capped(found) for path, found in findings.items()}
+
+
+def decode(path: Path) -> bytes:
+    """The file's audio as mono 16-bit PCM at RATE, decoded by ffmpeg."""
+    from altformats.audiofiles import decode as ffmpeg_decode
+
+    return ffmpeg_decode(path)
 
 
 def _capped(found: list[str]) -> list[str]:
@@ -112,15 +133,13 @@ def probe(path: Path) -> dict:
     return json.loads(done.stdout)
 
 
-def media_findings(path: Path, cues: list[CaptionCue]) -> list[str]:
+def media_findings(path: Path, cues: list[CaptionCue], levels) -> list[str]:
     """Stream format, chapters, ID3 frames (MP3), the sound against the cues, and loudness (MP3)."""
-    from altformats.audiofiles import decode
-
     report = probe(path)
     found = stream_findings(path, report) + chapter_findings(path.suffix[1:], report, cues)
     if path.suffix == ".mp3":
         found += id3_findings(path) + loudness_findings(path)
-    return found + sound_findings(path.suffix[1:], decode(path), cues)
+    return found + sound_findings(path.suffix[1:], levels, cues)
 
 
 def stream_findings(path: Path, report: dict) -> list[str]:
@@ -209,20 +228,20 @@ def loudness_findings(path: Path) -> list[str]:
 
 
 def frame_levels(pcm: bytes):
-    """RMS level (dBFS) of each FRAME of mono 16-bit PCM at RATE."""
+    """RMS level (dBFS) of each FRAME of mono 16-bit PCM at RATE (a last, partial frame too)."""
     import numpy as np
 
     size = int(FRAME * RATE)
     samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768.0
-    frames = samples[: len(samples) // size * size].reshape(-1, size)
-    return 10 * np.log10(np.mean(frames**2, axis=1) + 1e-20)
+    padded = np.concatenate([samples, np.zeros(-len(samples) % size)])
+    return 10 * np.log10(np.mean(padded.reshape(-1, size) ** 2, axis=1) + 1e-20)
 
 
-def sound_findings(kind: str, pcm: bytes, cues: list[CaptionCue]) -> list[str]:
+def sound_findings(kind: str, levels, cues: list[CaptionCue]) -> list[str]:
     """Speech in every cue from its start to its end at a plausible rate, silence between cues, the right length."""
-    active = frame_levels(pcm) > SILENCE_DB
+    active = levels > SILENCE_DB
     found = []
-    length = len(pcm) / 2 / RATE
+    length = len(levels) * FRAME
     expected = cues[-1].end + PAUSES["tail"] if cues else 0.0
     if abs(length - expected) > DURATION_TOLERANCE:
         found.append(f"{kind}: lasts {length:.2f}s, the cues say {expected:.2f}s")
@@ -264,3 +283,22 @@ def longest_silence(span) -> int:
 def _gap_findings(kind: str, active, start: float, end: float) -> list[str]:
     gap = _frames(active, start + EDGE, end - EDGE)
     return [f"{kind}: sound in the pause {start:.2f}-{end:.2f}s, where no cue is"] if gap.any() else []
+
+
+def agreement_findings(mp3_levels, m4b_levels, cues: list[CaptionCue]) -> list[str]:
+    """The MP3 and the M4B, encoded from one narration, must sound alike cue by cue.
+
+    Their loudness envelopes correlate above 0.99 when both are intact; a
+    sentence swapped with another of the same length in one file (which the
+    timing checks cannot see) drops its cues' correlation to about zero.
+    """
+    import numpy as np
+
+    found = []
+    for cue in cues:
+        span = slice(round(cue.start / FRAME), round(cue.end / FRAME))
+        a, b = (np.maximum(levels[span], FLOOR_DB) for levels in (mp3_levels, m4b_levels))
+        together = float(np.corrcoef(a, b)[0, 1]) if a.size == b.size and a.size > 1 else 0.0
+        if not together >= MIN_AGREEMENT:
+            found.append(f"mp3 and m4b sound different in cue {cue.identifier} (envelope correlation {together:.2f})")
+    return found
