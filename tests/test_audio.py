@@ -214,3 +214,13 @@ def test_spanish_document_gets_a_spanish_voice_and_its_words(spanish):
 def test_spanish_edition_passes_conformance(spanish):
     outputs = [formats.Output(p.suffix, p) for p in sorted(spanish.glob("es-sample.*")) if p.suffix != ".html"]
     assert {p.name: f for p, f in AUDIO.conformance(outputs).items() if f} == {}
+
+
+def test_missing_ffmpeg_fails_with_the_install_line(monkeypatch, files):
+    from altformats.errors import MissingTool
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(MissingTool, match="apt-get install ffmpeg"):
+        audiofiles.ffmpeg()
+    with pytest.raises(MissingTool, match="apt-get install ffmpeg"):
+        sound.probe(files["mp3"])
