@@ -224,3 +224,23 @@ def test_missing_ffmpeg_fails_with_the_install_line(monkeypatch, files):
         audiofiles.ffmpeg()
     with pytest.raises(MissingTool, match="apt-get install ffmpeg"):
         sound.probe(files["mp3"])
+
+
+def test_a_decoded_peak_over_the_limit_is_trimmed_and_encoded_again(monkeypatch, tmp_path):
+    from altformats import mastering
+
+    real, calls = mastering.measure, []
+
+    def measure_with_a_first_overshoot(pcm):
+        lufs, peak = real(pcm)
+        calls.append((lufs, peak))
+        return (lufs, peak + 1.5) if len(calls) == 1 else (lufs, peak)
+
+    monkeypatch.setattr(mastering, "measure", measure_with_a_first_overshoot)
+    api.build([SPANISH], ["audio"], tmp_path)
+    assert len(calls) == 2
+    (first_lufs, first_peak), (second_lufs, second_peak) = calls
+    trim = -1.3 - (first_peak + 1.5)  # down to 0.3 dB under the limit
+    assert second_lufs == pytest.approx(first_lufs + trim, abs=0.1) and second_peak < first_peak
+    lufs, peak = sound.ebur128(tmp_path / "es-sample" / "es-sample.mp3")
+    assert -17.0 <= lufs <= -15.0 and peak <= -1.0

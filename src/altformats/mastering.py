@@ -75,8 +75,8 @@ def lay_out(utterances: list[Utterance], clips: list[bytes]):
     return np.concatenate(parts), cues
 
 
-def master(samples, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB) -> bytes:
-    """int16 samples at SPEECH_RATE brought to `target` LUFS under the ceiling, as int16 PCM bytes.
+def master(samples, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB):
+    """int16 samples at SPEECH_RATE brought to `target` LUFS under the ceiling, as floats.
 
     Limiting lowers the loudness, so the gain before the limiter is found by a
     few secant steps on the loudness after limiting. The K-weighting is taken
@@ -106,8 +106,15 @@ def master(samples, target: float = TARGET_LUFS, ceiling_db: float = CEILING_DB)
             break
         slope = (levels[-1] - levels[-2]) / (gains[-1] - gains[-2])
         gains.append(gains[-1] + (target - now) / max(slope, 0.1))
-    out = samples * scale
-    return np.round(np.clip(out, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes()
+    return samples * scale
+
+
+def pcm16(samples, trim_db: float = 0.0) -> bytes:
+    """Float samples, scaled by `trim_db`, as 16-bit PCM bytes."""
+    import numpy as np
+
+    scaled = samples * 10 ** (trim_db / 20)
+    return np.round(np.clip(scaled, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes()
 
 
 def measure(pcm: bytes) -> tuple[float, float]:

@@ -22,7 +22,8 @@ from altformats.model import Document
 from altformats.output import write_text
 
 DEFAULT_RATE = 175  # words per minute: espeak-ng's clear pace for reading a document aloud
-MASTERING_TRIES = 3  # each try lowers the limiter's ceiling by what the encoder overshot
+MASTERING_TRIES = 3  # each try scales the narration by what the decoded MP3 missed
+LOUDNESS_ALLOWANCE = 0.8  # LU from the target the build accepts (the check allows 1)
 CUE_ID = re.compile(r"^b(\d+)-[\w-]+-s(\d+)$")
 
 
@@ -56,28 +57,38 @@ class AudioFormat(Format):
         return [mp3, m4b, vtt]
 
     def _encode(self, doc, samples, parts, voice: str, work: Path, targets: tuple[Path, Path]) -> None:
-        """Master, encode both files, and re-master if the decoded MP3 misses the loudness targets."""
+        """Master, encode both files, and trim the level if the decoded MP3 misses the loudness targets.
+
+        The encoder adds peaks of its own, up to 3 dB over the limiter's ceiling
+        and not predictably (a lower ceiling can give a higher peak), so a miss
+        is corrected by scaling the mastered narration by the excess: peaks and
+        loudness then move together, and the loudness has a 1 LU allowance.
+        """
         mp3, m4b = targets
         pcm, metadata = work / "narration.pcm", work / "chapters.txt"
         write_text(metadata, audiofiles.ffmetadata(doc, parts, voice))
-        target, ceiling = mastering.TARGET_LUFS, mastering.CEILING_DB
+        target = mastering.TARGET_LUFS + audiofiles.PROFILES[self.profile]["encoder_loss"]
+        mastered, trim = mastering.master(samples, target), 0.0
         for _ in range(MASTERING_TRIES):
-            pcm.write_bytes(mastering.master(samples, target, ceiling))
-            encoders = [audiofiles.start(audiofiles.m4b_command(pcm, metadata, m4b, self.profile))]
-            encoders.append(audiofiles.start(audiofiles.mp3_command(pcm, mp3, self.profile)))
-            try:
-                audiofiles.finish(encoders[1])
-                # Measured while the (slower) M4B encoder is still running.
-                lufs, peak = mastering.measure(audiofiles.decode(mp3))
-            finally:
-                audiofiles.finish(encoders[0])
-            if abs(lufs - mastering.TARGET_LUFS) <= 0.5 and peak <= mastering.TRUE_PEAK_LIMIT - 0.1:
+            pcm.write_bytes(mastering.pcm16(mastered, trim))
+            lufs, peak = self._encode_both(pcm, metadata, mp3, m4b)
+            if abs(lufs - mastering.TARGET_LUFS) <= LOUDNESS_ALLOWANCE and peak <= mastering.TRUE_PEAK_LIMIT - 0.1:
                 return
-            target += mastering.TARGET_LUFS - lufs
-            ceiling -= max(0.0, peak - mastering.TRUE_PEAK_LIMIT + 0.3)
+            trim += min(mastering.TARGET_LUFS - lufs, mastering.TRUE_PEAK_LIMIT - 0.3 - peak)
         raise AltformatsError(
             f"{doc.path}: audio loudness {lufs:.1f} LUFS, true peak {peak:.1f} dBTP after {MASTERING_TRIES} tries"
         )
+
+    def _encode_both(self, pcm: Path, metadata: Path, mp3: Path, m4b: Path) -> tuple[float, float]:
+        """Encode the MP3 and the M4B side by side; the decoded MP3's loudness and true peak."""
+        encoders = [audiofiles.start(audiofiles.m4b_command(pcm, metadata, m4b, self.profile))]
+        encoders.append(audiofiles.start(audiofiles.mp3_command(pcm, mp3, self.profile)))
+        try:
+            audiofiles.finish(encoders[1])
+            # Measured while the (slower) M4B encoder is still running.
+            return mastering.measure(audiofiles.decode(mp3))
+        finally:
+            audiofiles.finish(encoders[0])
 
     def read_back(self, path: Path) -> list[str]:
         if path.suffix == ".vtt":
