@@ -244,3 +244,15 @@ def test_a_decoded_peak_over_the_limit_is_trimmed_and_encoded_again(monkeypatch,
     assert second_lufs == pytest.approx(first_lufs + trim, abs=0.1) and second_peak < first_peak
     lufs, peak = sound.ebur128(tmp_path / "es-sample" / "es-sample.mp3")
     assert -17.0 <= lufs <= -15.0 and peak <= -1.0
+
+
+def test_a_heading_of_two_sentences_is_one_chapter_titled_with_both(tmp_path):
+    source = tmp_path / "two.md"
+    source.write_text(
+        '---\ntitle: "Two"\ndate: 2024-01-02\nlanguage: en\n---\n\nOpening words.\n\n## Why? Because.\n\nSome text here.\n',
+        encoding="utf-8",
+    )
+    api.build([source], ["audio"], tmp_path / "out")
+    mp3 = tmp_path / "out" / "two" / "two.mp3"
+    assert [c["tags"]["title"] for c in sound.probe(mp3)["chapters"]] == ["Two", "Why? Because."]
+    assert all(r.ok for r in api.check([source], ["audio"], tmp_path / "out")), "the check agrees"

@@ -43,11 +43,12 @@ class Chapter:
 
 
 def chapters(doc: Document, cues: list[Cue], length: int) -> list[Chapter]:
-    """One chapter for the opening (titled with the document's title) and one per heading."""
+    """One chapter for the opening (titled with the document's title) and one per heading, titled with it."""
     starts = [(doc.meta.title, 0)]
-    starts += [
-        (c.utterance.written, c.start) for c in cues if c.utterance.role == "heading" and c.utterance.sentence == 1
-    ]
+    for cue in cues:
+        if cue.utterance.role == "heading" and cue.utterance.sentence == 1:
+            heading = " ".join(c.utterance.written for c in cues if c.utterance.block == cue.utterance.block)
+            starts.append((heading, cue.start))
     ends = [start for _, start in starts[1:]] + [length]
     return [Chapter(title, start, end) for (title, start), end in zip(starts, ends, strict=True)]
 

@@ -154,7 +154,7 @@ def stream_findings(path: Path, report: dict) -> list[str]:
 def chapter_findings(kind: str, report: dict, cues: list[CaptionCue]) -> list[str]:
     """Chapters as ffprobe reads them: the opening plus one at each heading's cue, titled with it."""
     title = report["format"].get("tags", {}).get("title", "")
-    want = [(title, 0.0)] + [(cue.text, cue.start) for cue in cues if cue.is_heading]
+    want = [(title, 0.0)] + [(heading_text(cue, cues), cue.start) for cue in cues if cue.is_heading]
     chapters = sorted(
         report.get("chapters", []), key=lambda c: float(c["start_time"])
     )  # ffprobe lists ID3 frames in tag order
@@ -166,6 +166,12 @@ def chapter_findings(kind: str, report: dict, cues: list[CaptionCue]) -> list[st
         for n, (g, w) in enumerate(zip(got, want, strict=True), start=1)
         if g[0] != w[0] or abs(g[1] - w[1]) > 0.002
     ]
+
+
+def heading_text(first: CaptionCue, cues: list[CaptionCue]) -> str:
+    """A heading's whole text: its cues (one per sentence) joined."""
+    block = first.identifier.split("-")[0]
+    return " ".join(cue.text for cue in cues if cue.identifier.split("-")[0] == block)
 
 
 def id3_findings(path: Path) -> list[str]:
