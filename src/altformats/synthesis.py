@@ -128,7 +128,9 @@ class Narrator:
         self.finished.clear()
         # runAndWait's stop() flags "stopping" whenever espeak reports itself busy, and the flag
         # outlives that loop: left set, it cancels this utterance (completed=False).
-        self.engine.proxy._driver._stopping = False
+        driver = getattr(getattr(self.engine, "proxy", None), "_driver", None)
+        if hasattr(driver, "_stopping"):  # pyttsx3 2.99's espeak driver; absent elsewhere, so leave it
+            driver._stopping = False
         self.engine.save_to_file(text, str(path))
         self.engine.runAndWait()
         if not self.finished.wait(UTTERANCE_TIMEOUT) or not self.completed:
