@@ -14,8 +14,10 @@ cd "$(dirname "$0")/.."
 #   liblouis-data        braille tables (UEB, Spanish, ...) for the braille edition
 #   python3-louis        liblouis's ctypes binding (pulls in liblouis20), loaded by path from .venv
 #   liblouis-bin         lou_translate / lou_checktable, to check a table by hand
+#   espeak-ng            the audio edition's voice (pyttsx3 drives libespeak-ng1 on Linux)
+#   ffmpeg               the audio edition's MP3/M4B encoder, decoder and loudness meter (ebur128)
 APT_PACKAGES=(chromium default-jre-headless pandoc hyperfine python3-venv ca-certificates
-  liblouis-data python3-louis liblouis-bin)
+  liblouis-data python3-louis liblouis-bin espeak-ng libespeak-ng1 ffmpeg)
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null || APT_PACKAGES+=(npm)
 

@@ -13,6 +13,7 @@ REGISTRY: dict[str, str] = {
     "html": "altformats.formats.html:HtmlFormat",
     "epub": "altformats.formats.epub:EpubFormat",
     "braille": "altformats.formats.braille:BrailleFormat",
+    "audio": "altformats.formats.audio:AudioFormat",
 }
 
 
