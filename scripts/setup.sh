@@ -11,7 +11,11 @@ cd "$(dirname "$0")/.."
 #   default-jre-headless Java, for the Nu HTML checker
 #   pandoc, hyperfine    the benchmark's baseline and timer
 #   python3-venv         to make .venv
+#   libpango-1.0-0, libpangoft2-1.0-0  WeasyPrint's text layout (PDF edition)
+#   fonts-dejavu-core, fonts-liberation  the PDF edition's embedded fonts (sans for large print)
+#   poppler-utils        pdfinfo -struct-text, the PDF edition's independent reader
 APT_PACKAGES=(chromium default-jre-headless pandoc hyperfine python3-venv ca-certificates)
+APT_PACKAGES+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation poppler-utils)
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null || APT_PACKAGES+=(npm)
 
