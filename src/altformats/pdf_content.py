@@ -42,6 +42,30 @@ def font_map(font: pikepdf.Dictionary) -> FontMap:
     return FontMap(width, parse_cmap(cmap.read_bytes(), width) if cmap is not None else {})
 
 
+def advance(font: pikepdf.Dictionary, code: bytes) -> float:
+    """How far a code moves the pen, in thousandths of the font size (from /W or /Widths)."""
+    number = int.from_bytes(code, "big")
+    if "/DescendantFonts" in font:
+        cid_font = font.DescendantFonts[0]
+        widths = list(cid_font.get("/W", []))
+        i = 0
+        while i < len(widths):
+            first = int(widths[i])
+            if isinstance(widths[i + 1], pikepdf.Array):
+                run = [float(w) for w in widths[i + 1]]
+                if first <= number < first + len(run):
+                    return run[number - first]
+                i += 2
+            else:
+                if first <= number <= int(widths[i + 1]):
+                    return float(widths[i + 2])
+                i += 3
+        return float(cid_font.get("/DW", 1000))
+    first = int(font.get("/FirstChar", 0))
+    widths = font.get("/Widths", [])
+    return float(widths[number - first]) if 0 <= number - first < len(widths) else 0.0
+
+
 def parse_cmap(data: bytes, width: int) -> dict[bytes, str]:
     """The bfchar and bfrange entries of a ToUnicode CMap."""
     mapping: dict[bytes, str] = {}

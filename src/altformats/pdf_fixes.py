@@ -1,58 +1,113 @@
 """The post-pass over WeasyPrint's PDF/UA-1 output: mend the tagging gaps it leaves, with pikepdf.
 
 What WeasyPrint 70 gets wrong, and what is done here (the template does what it can first):
-- a line that wraps right after an inline element (``<abbr>U.S.</abbr> Government``) leaves an
-  empty span where the space was, so the tagged text reads "U.S.Government": an invisible
-  space is drawn into that span;
-- margin boxes (running head, "Page N of M", publisher) are marked content that belongs to no
-  structure element, and the print-only link addresses (``<span class="print-url">``) are text
-  a screen reader would read twice: both become /Artifact;
+- the space at every line wrap is dropped from the text (each line is its own span), so the
+  tagged text reads "NuclearArms": the tagged text is lined up with the text of the HTML that
+  was laid out, and an invisible space is drawn at the start of each line that lost one
+  (``white-space: pre-wrap`` keeps the spaces too, but then WeasyPrint breaks lines too early);
+- margin boxes (running head, "Page N of M") are marked content that belongs to no structure
+  element, and the print-only link addresses (``<span class="print-url">``) are text a screen
+  reader would read twice: both become /Artifact;
 - a link annotation's /Contents is its URL and it lacks the Print flag: /Contents becomes the
   link's visible text and the flag is set;
+- a line that wraps at a space between two inline elements leaves an empty span: it goes;
 - an ``<abbr>`` is a NonStruct with no expansion: it becomes a Span with /E;
+- a table's header cells carry IDs but no /Scope: head-row cells get /Scope /Column;
 - a block container that runs onto the next page is tagged twice (once per page): the second
   is merged into the first, so a list stays one list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import BytesIO
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from altformats.model import Document, normalise
-from altformats.pdf_content import font_map, marked_text
+from altformats.pdf_content import advance, font_map, marked_text
 
 PAGINATION = Dictionary(Type=Name.Pagination)
 # Containers that may be cut by a page break and are tagged again on the next page.
 CONTAINERS = frozenset({"/Part", "/Art", "/Sect", "/Div", "/NonStruct", "/L", "/BlockQuote", "/Table", "/TBody"})
 
+Texts = dict[tuple, dict[int, str]]  # page objgen -> MCID -> text shown
 
-def fix(data: bytes, doc: Document) -> bytes:
-    """The PDF `data` with its tagging mended for `doc`; same input, same bytes."""
+
+def fix(data: bytes, doc: Document, html: str) -> bytes:
+    """The PDF `data`, laid out from `html`, with its tagging mended for `doc`; same input, same bytes."""
     with pikepdf.open(BytesIO(data)) as pdf:
         root = pdf.Root.StructTreeRoot
-        _merge_page_splits(root.K[0])
-        furniture = _detach_furniture(root.K[0])
-        reachable = {elem.objgen for elem in walk(root.K[0])}
-        texts: dict[tuple, dict[int, str]] = {}
+        top = root.K[0]
+        _merge_page_splits(top)
+        furniture = _detach_furniture(top)
+        reachable = {elem.objgen for elem in walk(top)}
+        texts: Texts = {page.obj.objgen: marked_text(page) for page in pdf.pages}
+        gaps = wrap_gaps(reading_order(top), texts, laid_out_text(html))
+        for key, mcids in _drop_empty_spans(top, texts).items():
+            furniture.setdefault(key, set()).update(mcids)
         for page in pdf.pages:
+            key = page.obj.objgen
             parents = _page_parents(root, page)
             orphans = {m for m, elem in enumerate(parents) if _is_elem(elem) and elem.objgen not in reachable}
-            artifacts = orphans | furniture.get(page.obj.objgen, set())
-            page_texts = marked_text(page)
-            blanks = {m for m, text in page_texts.items() if text == "" and m not in artifacts}
-            _rewrite_content(pdf, page, artifacts, blanks)
+            artifacts = orphans | furniture.get(key, set())
+            spaced = {mcid for page_key, mcid in gaps if page_key == key}
+            _rewrite_content(pdf, page, artifacts, spaced)
             for mcid in artifacts:
                 parents[mcid] = None
-            texts[page.obj.objgen] = {m: (" " if m in blanks else t) for m, t in page_texts.items()}
-        _fix_links(root.K[0], texts)
-        _fix_abbreviations(root.K[0], texts, doc.meta.abbreviations)
+            for mcid in spaced:
+                texts[key][mcid] = " " + texts[key][mcid]
+        _fix_links(top, texts)
+        _fix_abbreviations(top, texts, doc.meta.abbreviations)
+        _fix_table_headers(top)
         out = BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
+
+
+def laid_out_text(html: str) -> str:
+    """The text of the HTML's body as WeasyPrint got it, less the print-only furniture."""
+    import lxml.html
+
+    body = lxml.html.document_fromstring(html).find("body")
+    for furniture in body.find_class("print-url"):
+        furniture.drop_tree()  # keeps the text after it
+    return body.text_content()
+
+
+def reading_order(elem: Dictionary) -> Iterator[tuple[tuple, int]]:
+    """(page objgen, MCID) of the tagged content under `elem`, in order, list labels left out."""
+    for kid in kids(elem):
+        if isinstance(kid, int):
+            yield elem.Pg.objgen, kid
+        elif _is_elem(kid) and kid.S != "/Lbl":
+            yield from reading_order(kid)
+
+
+def wrap_gaps(order: Iterator[tuple[tuple, int]], texts: Texts, source: str) -> set[tuple[tuple, int]]:
+    """The marked contents that start a line after a space WeasyPrint dropped.
+
+    Walks the tagged text along the laid-out text: a space in the source that no marked
+    content shows is a dropped one. Stops where the two part ways (a hyphen added at a break,
+    say), leaving the rest as it is for the parity check to judge.
+    """
+    gaps: set[tuple[tuple, int]] = set()
+    i = 0
+    for key, mcid in order:
+        text = texts[key].get(mcid, "")
+        if not text:
+            continue
+        start = i
+        while not source.startswith(text, i) and i < len(source) and source[i].isspace():
+            i += 1
+        if not source.startswith(text, i):
+            break
+        if i > start:
+            gaps.add((key, mcid))
+        i += len(text)
+    return gaps
 
 
 def walk(elem: Dictionary):
@@ -118,8 +173,21 @@ def _detach_furniture(top: Dictionary) -> dict[tuple, set[int]]:
     return found
 
 
-def _rewrite_content(pdf: pikepdf.Pdf, page: pikepdf.Page, artifacts: set[int], blanks: set[int]) -> None:
-    """Mark `artifacts` as /Artifact and draw an invisible space into each of `blanks`."""
+def _drop_empty_spans(top: Dictionary, texts: Texts) -> dict[tuple, set[int]]:
+    """Take out the spans that show nothing (a space dropped at a wrap); return their MCIDs by page."""
+    empty: dict[tuple, set[int]] = {}
+    for elem in list(walk(top)):
+        hollow = [k for k in kids(elem) if _is_text_span(k) and not _text(k, texts)]
+        for span in hollow:
+            empty.setdefault(span.Pg.objgen, set()).update(int(k) for k in kids(span))
+        if hollow:
+            gone = {span.objgen for span in hollow}
+            elem.K = Array([k for k in kids(elem) if not (_is_elem(k) and k.objgen in gone)])
+    return empty
+
+
+def _rewrite_content(pdf: pikepdf.Pdf, page: pikepdf.Page, artifacts: set[int], spaced: set[int]) -> None:
+    """Mark `artifacts` as /Artifact and draw an invisible space before the text of `spaced`."""
     ops = pikepdf.parse_content_stream(page)
     fonts = page.obj.Resources.Font
     out: list = []
@@ -129,7 +197,7 @@ def _rewrite_content(pdf: pikepdf.Pdf, page: pikepdf.Page, artifacts: set[int], 
             out.append(pikepdf.ContentStreamInstruction([Name.Artifact, PAGINATION], pikepdf.Operator("BDC")))
             continue
         out.append(pikepdf.ContentStreamInstruction(operands, op))
-        if str(op) == "BT" and index and _bdc_mcid(*ops[index - 1]) in blanks:
+        if str(op) == "BT" and index and _bdc_mcid(*ops[index - 1]) in spaced:
             out.extend(_space(ops, index, fonts))
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
 
@@ -141,21 +209,23 @@ def _bdc_mcid(operands, op) -> int | None:
 
 
 def _space(ops: list, index: int, fonts: Dictionary) -> list:
-    """Instructions that show one space, at the position and in the font of the next text run."""
+    """Instructions that show one space just before the next text run, in its font if it has one."""
     after = ops[index + 1 :]
-    tm = next((operands for operands, op in after if str(op) == "Tm"), None)
+    tm = next((list(operands) for operands, op in after if str(op) == "Tm"), None)
     tf = next((operands for operands, op in after if str(op) == "Tf"), None)
-    candidates = ([str(tf[0])] if tf else []) + sorted(str(name) for name in fonts)
-    for name in candidates:
+    if tm is None or tf is None:
+        return []
+    for name in [str(tf[0])] + sorted(str(name) for name in fonts):
         code = font_map(fonts[name]).code_for(" ")
-        if code is not None and tm is not None:
-            size = tf[1] if tf else 10
+        if code is not None:
+            size = float(tf[1])
+            tm[4] = float(tm[4]) - advance(fonts[name], code) * size / 1000 * float(tm[0])
             return [
-                pikepdf.ContentStreamInstruction([Name(name), size], pikepdf.Operator("Tf")),
-                pikepdf.ContentStreamInstruction(list(tm), pikepdf.Operator("Tm")),
+                pikepdf.ContentStreamInstruction([Name(name), tf[1]], pikepdf.Operator("Tf")),
+                pikepdf.ContentStreamInstruction(tm, pikepdf.Operator("Tm")),
                 pikepdf.ContentStreamInstruction([pikepdf.String(code)], pikepdf.Operator("Tj")),
             ]
-    return []  # no font with a space: the parity check will report the joined words
+    return []  # no font on the page has a space: the parity check will report the joined words
 
 
 def _text(elem: Dictionary, texts: dict[tuple, dict[int, str]]) -> str:
@@ -205,7 +275,7 @@ def _fix_abbreviations(top: Dictionary, texts: dict[tuple, dict[int, str]], expa
     for elem in walk(top):
         if elem.S != "/NonStruct" or not all(_is_text_span(k) for k in kids(elem)) or not kids(elem):
             continue
-        expansion = expansions.get(_text(elem, texts))
+        expansion = expansions.get(_text(elem, texts).strip())
         if expansion:
             elem.S = Name.Span
             elem.E = pikepdf.String(expansion)
@@ -213,3 +283,14 @@ def _fix_abbreviations(top: Dictionary, texts: dict[tuple, dict[int, str]], expa
 
 def _is_text_span(kid) -> bool:
     return _is_elem(kid) and kid.S == "/Span" and all(isinstance(k, int) for k in kids(kid))
+
+
+def _fix_table_headers(top: Dictionary) -> None:
+    """Give every header cell a /Scope: /Column in the head row, /Row elsewhere."""
+    for section in walk(top):
+        for row in (k for k in kids(section) if _is_elem(k) and k.S == "/TR"):
+            for cell in (k for k in kids(row) if _is_elem(k) and k.S == "/TH"):
+                attributes = cell.get("/A")
+                if not isinstance(attributes, Dictionary):
+                    attributes = cell.A = Dictionary(O=Name.Table)
+                attributes.Scope = Name.Column if section.S == "/THead" else Name.Row

@@ -65,7 +65,6 @@ class Edition:
         values = {name: getattr(self, name) for name in CSS_FIELDS}
         values.update(zip(("h1_size", "h2_size", "h3_size", "h4_size"), self.scale, strict=True))
         values["page_label"] = f"{css_string(before)} counter(page) {css_string(between)} counter(pages)"
-        values["publisher"] = css_string(doc.meta.publisher)
         return {name: Markup(value) for name, value in values.items()}
 
 
@@ -97,7 +96,7 @@ STANDARD = dict(
 # headings larger still, page numbers as large as the text, generous leading, no hyphenation.
 LARGE_PRINT = dict(
     STANDARD,
-    margin="0.75in 0.75in 0.8in",
+    margin="1.3in 0.75in 0.9in",  # room for a running head of two lines
     body_font=SANS,
     body_size="18pt",
     furniture_size="18pt",
@@ -140,7 +139,7 @@ class PdfFormat(Format):
         for edition, output in zip(EDITIONS, self.outputs(doc, out_dir), strict=True):
             html = templating.render("pdf/page.html.j2", templates, doc=doc, edition=edition, css=edition.css(doc))
             raw = write_pdf(html, identifier=f"{doc.slug}{edition.suffix}", where=f"{doc.path} ({edition.name})")
-            write_bytes(output.path, pdf_fixes.fix(raw, doc))
+            write_bytes(output.path, pdf_fixes.fix(raw, doc, html))
             paths.append(output.path)
         return paths
 
@@ -219,7 +218,7 @@ def parse_struct_text(report: str) -> list[str]:
 
 
 def _struct_lines(report: str) -> Iterator[tuple[int, str, str]]:
-    """(indent, "text" | "element" | "object", value) for each entry of the report."""
+    """(indent, kind, value) for each entry of the report: kind is text, element, object or attribute."""
     lines = iter(report.splitlines())
     for line in lines:
         body = line.lstrip(" ")
@@ -231,8 +230,10 @@ def _struct_lines(report: str) -> Iterator[tuple[int, str, str]]:
             yield indent, "text", text.removesuffix('"')
         elif body.startswith("Object "):
             yield indent, "object", body  # an annotation (a link's OBJR): not text
+        elif body.startswith("/"):
+            yield indent, "attribute", body  # an element's attribute (/Headers, /Scope): not text
         elif body:
-            yield indent, "element", body.split(" ", 1)[0]
+            yield indent, "element", body.split(" ", 1)[0].removesuffix(":")
 
 
 def _flush(blocks: list[str], buffer: list[str]) -> None:
