@@ -38,6 +38,15 @@ def spanish(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out / "es-sample"
 
 
+@pytest.fixture(scope="module")
+def others(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A long French document (page breaks inside blocks, loose and nested lists, a table) and an
+    Arabic one (right to left), built as HTML and PDF."""
+    out = tmp_path_factory.mktemp("others")
+    api.build([FIXTURES / "fr-long.md", FIXTURES / "ar-sample.md"], ["html", "pdf"], out)
+    return out
+
+
 def test_three_editions_with_their_names(editions, seed):
     assert sorted(path.name for path in editions.values()) == [
         f"{seed.slug}-a4.pdf",
@@ -138,6 +147,22 @@ def test_spanish_pdf_carries_the_words_of_its_html(spanish):
 
 def test_spanish_pdf_conformance_is_clean(spanish):
     assert pdf_checks.check(spanish / "es-sample-large-print.pdf") == []
+
+
+@pytest.mark.parametrize("slug", ["fr-long", "ar-sample"])
+def test_other_documents_carry_the_words_of_their_html(others, slug):
+    html = [normalise(text) for text in formats.get("html").read_back(others / slug / f"{slug}.html")]
+    for edition in EDITIONS:
+        path = others / slug / f"{slug}{edition.suffix}.pdf"
+        assert [normalise(text) for text in PDF.read_back(path)] == html, path.name
+        assert pdf_checks.check(path) == [], path.name
+
+
+def test_a_paragraph_cut_by_a_page_break_stays_one_element(others):
+    with pikepdf.open(others / "fr-long" / "fr-long-large-print.pdf") as pdf:
+        paragraphs = [e for e in _elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/P"]
+        pages_of = [{kid.Pg.objgen for kid in e.K if isinstance(kid, pikepdf.Dictionary)} for e in paragraphs]
+    assert any(len(pages) > 1 for pages in pages_of)  # one /P with spans on two pages
 
 
 def test_weasyprint_errors_fail_the_build(tmp_path):

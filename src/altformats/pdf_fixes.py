@@ -1,6 +1,8 @@
 """The post-pass over WeasyPrint's PDF/UA-1 output: mend the tagging gaps it leaves, with pikepdf.
 
 What WeasyPrint 70 gets wrong, and what is done here (the template does what it can first):
+- right-to-left text is drawn in visual order, so it reads backwards: put in reading order
+  (altformats.pdf_bidi);
 - the space at every line wrap is dropped from the text (each line is its own span), so the
   tagged text reads "NuclearArms": the tagged text is lined up with the text of the HTML that
   was laid out, and an invisible space is drawn at the start of each line that lost one
@@ -28,6 +30,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from altformats.model import Document, normalise
+from altformats.pdf_bidi import has_rtl, reorder_page
 from altformats.pdf_content import advance, font_map, marked_text
 
 PAGINATION = Dictionary(Type=Name.Pagination)
@@ -51,6 +54,9 @@ def fix(data: bytes, doc: Document, html: str) -> bytes:
     with pikepdf.open(BytesIO(data)) as pdf:
         root = pdf.Root.StructTreeRoot
         top = root.K[0]
+        if has_rtl(html):
+            for page in pdf.pages:
+                reorder_page(pdf, page, 1 if doc.meta.direction == "rtl" else 0)
         furniture = _detach_furniture(top)
         reachable = {elem.objgen for elem in walk(top)}
         texts: Texts = {page.obj.objgen: marked_text(page) for page in pdf.pages}

@@ -35,6 +35,8 @@ PAGE_OF = {
     "it": ("Pagina ", " di "),
     "pt": ("Página ", " de "),
     "nl": ("Pagina ", " van "),
+    "ru": ("Страница ", " из "),
+    "ar": ("صفحة ", " من "),
 }
 
 # outloud (TAG-002) takes an artifact line of 8 or more words for hidden prose; a long address
