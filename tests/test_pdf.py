@@ -16,6 +16,7 @@ from conftest import FIXTURES, SEED
 
 PDF = formats.get("pdf")
 SPANISH = FIXTURES / "es-sample.md"
+OTHERS = ["fr-long", "ar-sample", "edge-cases"]
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +41,11 @@ def spanish(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def others(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A long French document (page breaks inside blocks, loose and nested lists, a table) and an
-    Arabic one (right to left), built as HTML and PDF."""
+    """A long French document (page breaks inside blocks, loose and nested lists, a table), an
+    Arabic one (right to left) and one of edge cases (a link round an abbreviation, an address
+    too long for a line, a hard break, lists short enough that bullets are much of a page)."""
     out = tmp_path_factory.mktemp("others")
-    api.build([FIXTURES / "fr-long.md", FIXTURES / "ar-sample.md"], ["html", "pdf"], out)
+    api.build([FIXTURES / f"{slug}.md" for slug in OTHERS], ["html", "pdf"], out)
     return out
 
 
@@ -149,7 +151,7 @@ def test_spanish_pdf_conformance_is_clean(spanish):
     assert pdf_checks.check(spanish / "es-sample-large-print.pdf") == []
 
 
-@pytest.mark.parametrize("slug", ["fr-long", "ar-sample"])
+@pytest.mark.parametrize("slug", OTHERS)
 def test_other_documents_carry_the_words_of_their_html(others, slug):
     html = [normalise(text) for text in formats.get("html").read_back(others / slug / f"{slug}.html")]
     for edition in EDITIONS:

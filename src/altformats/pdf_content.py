@@ -125,6 +125,11 @@ def marked_text(page: pikepdf.Page) -> dict[int, str]:
     return texts
 
 
+def bdc_mcid(operands: list, op: pikepdf.Operator) -> int | None:
+    """The MCID a BDC instruction opens, if it opens one."""
+    return _mcid(operands) if str(op) == "BDC" else None
+
+
 def _mcid(operands: list) -> int | None:
     properties = operands[1] if len(operands) > 1 else None
     if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:

@@ -15,6 +15,8 @@ What WeasyPrint 70 gets wrong, and what is done here (the template does what it 
 - a line that wraps at a space between two inline elements leaves an empty span: it goes;
 - an ``<abbr>`` is a NonStruct with no expansion: it becomes a Span with /E;
 - a list item of paragraphs (a loose list) has no /LBody: one is put round them;
+- list labels are painted after everything else on the page: each is moved to just before
+  its item (altformats.pdf_order), so the page paints in reading order;
 - a table's header cells carry IDs but no /Scope: head-row cells get /Scope /Column;
 - a block that runs onto the next page is tagged twice (once per page): the second part is
   merged into the first, so a paragraph stays one paragraph and a list one list.
@@ -22,7 +24,6 @@ What WeasyPrint 70 gets wrong, and what is done here (the template does what it 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from io import BytesIO
 
@@ -31,7 +32,9 @@ from pikepdf import Array, Dictionary, Name
 
 from altformats.model import Document, normalise
 from altformats.pdf_bidi import has_rtl, reorder_page
-from altformats.pdf_content import advance, font_map, marked_text
+from altformats.pdf_content import bdc_mcid, marked_text
+from altformats.pdf_order import move_labels
+from altformats.pdf_spaces import align, laid_out_text, space_before
 
 PAGINATION = Dictionary(Type=Name.Pagination)
 # The HTML elements each structure type comes from, to tell a block cut by a page break (tagged
@@ -42,9 +45,6 @@ SOURCE_TAGS = {
     "/L": {"ul", "ol"}, "/LI": {"li"}, "/LBody": {"li"}, "/BlockQuote": {"blockquote"}, "/Table": {"table"},
     "/THead": {"thead"}, "/TBody": {"tbody"}, "/TR": {"tr"}, "/TH": {"th"}, "/TD": {"td"},
 }
-
-LOOKAHEAD = 40  # how far past the expected place a marked content's text is looked for
-_WHITE = re.compile(r"\s")
 
 Texts = dict[tuple, dict[int, str]]  # page objgen -> MCID -> text shown
 
@@ -58,6 +58,8 @@ def fix(data: bytes, doc: Document, html: str) -> bytes:
             for page in pdf.pages:
                 reorder_page(pdf, page, 1 if doc.meta.direction == "rtl" else 0)
         furniture = _detach_furniture(top)
+        _lift_link_annotations(root, top)
+        _drop_hollow_elements(top)
         reachable = {elem.objgen for elem in walk(top)}
         texts: Texts = {page.obj.objgen: marked_text(page) for page in pdf.pages}
         source, starts = laid_out_text(html)
@@ -65,6 +67,7 @@ def fix(data: bytes, doc: Document, html: str) -> bytes:
         _merge_page_splits(top, offsets, starts)
         for key, mcids in _drop_empty_spans(top, texts).items():
             furniture.setdefault(key, set()).update(mcids)
+        moves = _label_moves(top)
         for page in pdf.pages:
             key = page.obj.objgen
             parents = _page_parents(root, page)
@@ -72,6 +75,7 @@ def fix(data: bytes, doc: Document, html: str) -> bytes:
             artifacts = orphans | furniture.get(key, set())
             spaced = {mcid for page_key, mcid in gaps if page_key == key}
             _rewrite_content(pdf, page, artifacts, spaced)
+            move_labels(pdf, page, moves.get(key, {}))
             for mcid in artifacts:
                 parents[mcid] = None
             for mcid in spaced:
@@ -86,29 +90,6 @@ def fix(data: bytes, doc: Document, html: str) -> bytes:
     return out.getvalue()
 
 
-def laid_out_text(html: str) -> tuple[str, dict[str, set[int]]]:
-    """The text of the HTML's body as WeasyPrint got it (less the print-only furniture), and
-    where in that text each kind of element starts (tag -> offsets)."""
-    import lxml.html
-
-    body = lxml.html.document_fromstring(html).find("body")
-    for furniture in body.find_class("print-url"):
-        furniture.drop_tree()  # keeps the text after it
-    parts: list[str] = []
-    starts: dict[str, set[int]] = {}
-
-    def visit(element) -> None:
-        if isinstance(element.tag, str):
-            starts.setdefault(element.tag, set()).add(sum(map(len, parts)))
-            parts.append(element.text or "")
-            for child in element:
-                visit(child)
-        parts.append(element.tail or "")
-
-    visit(body)
-    return "".join(parts), starts
-
-
 def reading_order(elem: Dictionary) -> Iterator[tuple[tuple, int]]:
     """(page objgen, MCID) of the tagged content under `elem`, in order, list labels left out."""
     for kid in kids(elem):
@@ -116,30 +97,6 @@ def reading_order(elem: Dictionary) -> Iterator[tuple[tuple, int]]:
             yield elem.Pg.objgen, kid
         elif _is_elem(kid) and kid.S != "/Lbl":
             yield from reading_order(kid)
-
-
-def align(order: Iterator[tuple[tuple, int]], texts: Texts, source: str) -> tuple[dict, set]:
-    """Where each marked content's text starts in the laid-out text, and which ones lost a space.
-
-    A space in the source that no marked content shows is one WeasyPrint dropped at a line
-    wrap. Any white space matches any other (a no-break space may be drawn with the space
-    glyph). A text not found just ahead (a hyphen added at a break, say) is passed over and
-    left for the parity check to judge.
-    """
-    offsets: dict[tuple[tuple, int], int] = {}
-    gaps: set[tuple[tuple, int]] = set()
-    source = _WHITE.sub(" ", source)  # one character for one, so offsets stay the same
-    i = 0
-    for key, mcid in order:
-        text = _WHITE.sub(" ", texts[key].get(mcid, ""))
-        found = source.find(text, i, i + len(text) + LOOKAHEAD) if text else -1
-        if found < 0:
-            continue
-        if found > i and not source[i:found].strip(" "):
-            gaps.add((key, mcid))
-        offsets[(key, mcid)] = found
-        i = found + len(text)
-    return offsets, gaps
 
 
 def walk(elem: Dictionary):
@@ -200,6 +157,45 @@ def _continues(elem: Dictionary, offsets: dict, starts: dict[str, set[int]]) -> 
     return not any(first in starts.get(tag, ()) for tag in tags)
 
 
+def _label_moves(top: Dictionary) -> dict[tuple, dict[int, int]]:
+    """For each page, the MCIDs of list labels and the first MCID of their item's body."""
+    moves: dict[tuple, dict[int, int]] = {}
+    for item in (e for e in walk(top) if e.S == "/LI"):
+        labels = [k for k in kids(item) if _is_elem(k) and k.S == "/Lbl"]
+        body = next((m for k in kids(item) if _is_elem(k) and k.S != "/Lbl" for m in reading_order(k)), None)
+        for page, mcid in (m for label in labels for m in reading_order(label)):
+            if body is not None and body[0] == page:
+                moves.setdefault(page, {})[mcid] = body[1]
+    return moves
+
+
+def _lift_link_annotations(root: Dictionary, top: Dictionary) -> None:
+    """Move link annotations that WeasyPrint hung on an element inside a link (an <abbr> in an
+    <a>) up to the link, so every link annotation belongs to a /Link element."""
+    parent_tree = root.ParentTree.Nums
+    entries = {int(parent_tree[i]): i + 1 for i in range(0, len(parent_tree), 2)}
+    for link in [e for e in walk(top) if e.S == "/Link"]:
+        for inner in list(walk(link))[1:]:
+            moved = [k for k in kids(inner) if isinstance(k, Dictionary) and k.get("/Type") == "/OBJR"]
+            if not moved:
+                continue
+            inner.K = Array([k for k in kids(inner) if not (isinstance(k, Dictionary) and k.get("/Type") == "/OBJR")])
+            link.K = Array(kids(link) + moved)
+            for reference in moved:
+                index = entries.get(int(reference.Obj.get("/StructParent", -1)))
+                if index is not None:
+                    parent_tree[index] = link
+
+
+def _drop_hollow_elements(elem: Dictionary) -> None:
+    """Take out elements with nothing in them (WeasyPrint tags a <br> as two empty NonStructs)."""
+    for kid in kids(elem):
+        if _is_elem(kid):
+            _drop_hollow_elements(kid)
+    if "/K" in elem:
+        elem.K = Array([k for k in kids(elem) if not (_is_elem(k) and not kids(k))])
+
+
 def _detach_furniture(top: Dictionary) -> dict[tuple, set[int]]:
     """Take the print-only spans out of the tree; return their MCIDs by page."""
     found: dict[tuple, set[int]] = {}
@@ -233,7 +229,7 @@ def _rewrite_content(pdf: pikepdf.Pdf, page: pikepdf.Page, artifacts: set[int], 
     out: list = []
     pending = False  # inside a marked content that needs a space, before its first text object
     for index, (operands, op) in enumerate(ops):
-        mcid = _bdc_mcid(operands, op)
+        mcid = bdc_mcid(operands, op)
         if mcid in artifacts:
             out.append(pikepdf.ContentStreamInstruction([Name.Artifact, PAGINATION], pikepdf.Operator("BDC")))
             continue
@@ -241,37 +237,11 @@ def _rewrite_content(pdf: pikepdf.Pdf, page: pikepdf.Page, artifacts: set[int], 
         if mcid is not None:
             pending = mcid in spaced
         elif str(op) == "BT" and pending:
-            out.extend(_space(ops, index, fonts))
+            out.extend(space_before(ops, index, fonts))
             pending = False
         elif str(op) == "EMC":
             pending = False
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
-
-
-def _bdc_mcid(operands, op) -> int | None:
-    if str(op) == "BDC" and len(operands) > 1 and isinstance(operands[1], Dictionary) and "/MCID" in operands[1]:
-        return int(operands[1].MCID)
-    return None
-
-
-def _space(ops: list, index: int, fonts: Dictionary) -> list:
-    """Instructions that show one space just before the next text run, in its font if it has one."""
-    after = ops[index + 1 :]
-    tm = next((list(operands) for operands, op in after if str(op) == "Tm"), None)
-    tf = next((operands for operands, op in after if str(op) == "Tf"), None)
-    if tm is None or tf is None:
-        return []
-    for name in [str(tf[0])] + sorted(str(name) for name in fonts):
-        code = font_map(fonts[name]).code_for(" ")
-        if code is not None:
-            size = float(tf[1])
-            tm[4] = float(tm[4]) - advance(fonts[name], code) * size / 1000 * float(tm[0])
-            return [
-                pikepdf.ContentStreamInstruction([Name(name), tf[1]], pikepdf.Operator("Tf")),
-                pikepdf.ContentStreamInstruction(tm, pikepdf.Operator("Tm")),
-                pikepdf.ContentStreamInstruction([pikepdf.String(code)], pikepdf.Operator("Tj")),
-            ]
-    return []  # no font on the page has a space: the parity check will report the joined words
 
 
 def _text(elem: Dictionary, texts: dict[tuple, dict[int, str]]) -> str:
