@@ -16,7 +16,7 @@ from conftest import FIXTURES, SEED
 
 PDF = formats.get("pdf")
 SPANISH = FIXTURES / "es-sample.md"
-OTHERS = ["fr-long", "ar-sample", "edge-cases"]
+OTHERS = ["fr-long", "ar-sample", "zh-sample", "edge-cases"]
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +41,10 @@ def spanish(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def others(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A long French document (page breaks inside blocks, loose and nested lists, a table), an
-    Arabic one (right to left) and one of edge cases (a link round an abbreviation, an address
-    too long for a line, a hard break, lists short enough that bullets are much of a page)."""
+    """Built as HTML and PDF: a long French document (page breaks inside blocks, loose and nested
+    lists, a table), an Arabic one (right to left), a Chinese one (no spaces to wrap at) and one
+    of edge cases (a link round an abbreviation, an address too long for a line, a hard break,
+    lists short enough that their bullets are much of a page)."""
     out = tmp_path_factory.mktemp("others")
     api.build([FIXTURES / f"{slug}.md" for slug in OTHERS], ["html", "pdf"], out)
     return out
@@ -174,6 +175,13 @@ def test_weasyprint_errors_fail_the_build(tmp_path):
     with pytest.raises(AltformatsError, match="WeasyPrint reported errors"):
         api.build([SEED], ["pdf"], tmp_path / "out", templates=str(templates))
     assert not (tmp_path / "out").exists()
+
+
+def test_a_glyph_no_font_has_fails_the_build(tmp_path):
+    source = tmp_path / "glyph.md"
+    source.write_text('---\ntitle: "Glyphs"\ndate: 2007-04-16\nlanguage: en\n---\n\nNo font has \U000f0000.\n')
+    with pytest.raises(AltformatsError, match="notdef"):
+        api.build([source], ["pdf"], tmp_path / "out")
 
 
 def test_struct_text_parser_skips_labels_attributes_and_annotations():

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from altformats import templating, tools
-from altformats.errors import AltformatsError
+from altformats.errors import AltformatsError, Problem
 from altformats.formats.base import Format, Output
 from altformats.model import Document
 from altformats.output import write_bytes
@@ -147,7 +147,7 @@ class PdfFormat(Format):
         for edition, output in zip(EDITIONS, self.outputs(doc, out_dir), strict=True):
             context = {"doc": doc, "edition": edition, "css": edition.css(doc), "print_address": print_address}
             html = templating.render("pdf/page.html.j2", templates, **context)
-            raw = write_pdf(html, where=f"{doc.path} ({edition.name})")
+            raw = write_pdf(html, doc.path, edition.name)
             write_bytes(output.path, pdf_fixes.fix(raw, doc, html))
             paths.append(output.path)
         return paths
@@ -170,7 +170,7 @@ def print_address(target: str) -> str:
     return f"{host}/…" if host else shown
 
 
-def write_pdf(html: str, where: str) -> bytes:
+def write_pdf(html: str, source: str, edition: str) -> bytes:
     """Lay out `html` as PDF/UA-1 with WeasyPrint; any ERROR it logs fails the build.
 
     WeasyPrint writes no file identifier by default and takes its dates from the HTML's
@@ -182,20 +182,24 @@ def write_pdf(html: str, where: str) -> bytes:
     with logged_errors() as errors:
         data = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
     if errors:
-        raise AltformatsError(f"{where}: WeasyPrint reported errors:\n" + "\n".join(errors))
+        found = "\n".join(f"  {message}" for message in errors)
+        raise AltformatsError(Problem(source, None, f"{edition} edition: WeasyPrint reported errors:\n{found}"))
     return data
 
 
 @contextmanager
 def logged_errors() -> Iterator[list[str]]:
-    """Collect the messages of WeasyPrint's ERROR log records while the block runs."""
+    """Collect WeasyPrint's ERROR log records while the block runs, and its warnings that a
+    glyph is missing from every font (the page would print a box: install a font for it)."""
     messages: list[str] = []
 
     class Collector(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            messages.append(record.getMessage())
+            message = record.getMessage()
+            if record.levelno >= logging.ERROR or ".notdef glyph" in message:
+                messages.append(message)
 
-    handler = Collector(level=logging.ERROR)
+    handler = Collector(level=logging.WARNING)
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
     try:
