@@ -154,7 +154,7 @@ def _levels(texts: list[str], base: int) -> list[int]:
 
 
 def _strength(text: str) -> str:
-    """"R" (right-to-left letter), "L" (left-to-right letter), "N" (digit) or "" (neutral)."""
+    """Direction class: "R" (right-to-left letter), "L" (left-to-right letter), "N" (digit) or "" (neutral)."""
     for char in text:
         kind = unicodedata.bidirectional(char)
         if kind in RTL_CLASSES:

@@ -40,10 +40,28 @@ PAGINATION = Dictionary(Type=Name.Pagination)
 # The HTML elements each structure type comes from, to tell a block cut by a page break (tagged
 # again on the next page) from a new block that happens to start the page.
 SOURCE_TAGS = {
-    "/Part": {"main"}, "/Art": {"article"}, "/Sect": {"section"}, "/Div": {"div"}, "/NonStruct": {"header"},
-    "/P": {"p"}, "/H1": {"h1"}, "/H2": {"h2"}, "/H3": {"h3"}, "/H4": {"h4"}, "/H5": {"h5"}, "/H6": {"h6"},
-    "/L": {"ul", "ol"}, "/LI": {"li"}, "/LBody": {"li"}, "/BlockQuote": {"blockquote"}, "/Table": {"table"},
-    "/THead": {"thead"}, "/TBody": {"tbody"}, "/TR": {"tr"}, "/TH": {"th"}, "/TD": {"td"},
+    "/Part": {"main"},
+    "/Art": {"article"},
+    "/Sect": {"section"},
+    "/Div": {"div"},
+    "/NonStruct": {"header"},
+    "/P": {"p"},
+    "/H1": {"h1"},
+    "/H2": {"h2"},
+    "/H3": {"h3"},
+    "/H4": {"h4"},
+    "/H5": {"h5"},
+    "/H6": {"h6"},
+    "/L": {"ul", "ol"},
+    "/LI": {"li"},
+    "/LBody": {"li"},
+    "/BlockQuote": {"blockquote"},
+    "/Table": {"table"},
+    "/THead": {"thead"},
+    "/TBody": {"tbody"},
+    "/TR": {"tr"},
+    "/TH": {"th"},
+    "/TD": {"td"},
 }
 
 Texts = dict[tuple, dict[int, str]]  # page objgen -> MCID -> text shown
@@ -52,42 +70,59 @@ Texts = dict[tuple, dict[int, str]]  # page objgen -> MCID -> text shown
 def fix(data: bytes, doc: Document, html: str) -> bytes:
     """The PDF `data`, laid out from `html`, with its tagging mended for `doc`; same input, same bytes."""
     with pikepdf.open(BytesIO(data)) as pdf:
-        root = pdf.Root.StructTreeRoot
-        top = root.K[0]
         if has_rtl(html):
             for page in pdf.pages:
                 reorder_page(pdf, page, 1 if doc.meta.direction == "rtl" else 0)
-        furniture = _detach_furniture(top)
-        _lift_link_annotations(root, top)
-        _drop_hollow_elements(top)
-        reachable = {elem.objgen for elem in walk(top)}
-        texts: Texts = {page.obj.objgen: marked_text(page) for page in pdf.pages}
-        source, starts = laid_out_text(html)
-        offsets, gaps = align(reading_order(top), texts, source)
-        _merge_page_splits(top, offsets, starts)
-        for key, mcids in _drop_empty_spans(top, texts).items():
-            furniture.setdefault(key, set()).update(mcids)
-        moves = _label_moves(top)
-        for page in pdf.pages:
-            key = page.obj.objgen
-            parents = _page_parents(root, page)
-            orphans = {m for m, elem in enumerate(parents) if _is_elem(elem) and elem.objgen not in reachable}
-            artifacts = orphans | furniture.get(key, set())
-            spaced = {mcid for page_key, mcid in gaps if page_key == key}
-            _rewrite_content(pdf, page, artifacts, spaced)
-            move_labels(pdf, page, moves.get(key, {}))
-            for mcid in artifacts:
-                parents[mcid] = None
-            for mcid in spaced:
-                texts[key][mcid] = " " + texts[key][mcid]
+        texts, gaps, furniture = _mend_tree(pdf, html)
+        _mend_pages(pdf, texts, gaps, furniture)
+        top = pdf.Root.StructTreeRoot.K[0]
         _fix_links(top, texts)
         _fix_abbreviations(top, texts, doc.meta.abbreviations)
         _fix_table_headers(top)
         _wrap_list_bodies(pdf, top)
         out = BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        pdf.save(
+            out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
+        )
     return out.getvalue()
+
+
+def _mend_tree(pdf: pikepdf.Pdf, html: str) -> tuple[Texts, set, dict[tuple, set[int]]]:
+    """Mend the structure tree; return the text of every marked content, the ones that lost a
+    space at a wrap, and by page the MCIDs that are to become artifacts."""
+    root = pdf.Root.StructTreeRoot
+    top = root.K[0]
+    furniture = _detach_furniture(top)
+    _lift_link_annotations(root, top)
+    _drop_hollow_elements(top)
+    reachable = {elem.objgen for elem in walk(top)}
+    texts: Texts = {page.obj.objgen: marked_text(page) for page in pdf.pages}
+    for page in pdf.pages:  # content tagged by no element in the tree: the margin boxes
+        orphans = {m for m, e in enumerate(_page_parents(root, page)) if _is_elem(e) and e.objgen not in reachable}
+        furniture.setdefault(page.obj.objgen, set()).update(orphans)
+    source, starts = laid_out_text(html)
+    offsets, gaps = align(reading_order(top), texts, source)
+    _merge_page_splits(top, offsets, starts)
+    for key, mcids in _drop_empty_spans(top, texts).items():
+        furniture.setdefault(key, set()).update(mcids)
+    return texts, gaps, furniture
+
+
+def _mend_pages(pdf: pikepdf.Pdf, texts: Texts, gaps: set, furniture: dict[tuple, set[int]]) -> None:
+    """Rewrite each page's content: artifacts marked, lost spaces drawn, labels painted in order."""
+    root = pdf.Root.StructTreeRoot
+    moves = _label_moves(root.K[0])
+    for page in pdf.pages:
+        key = page.obj.objgen
+        artifacts = furniture.get(key, set())
+        spaced = {mcid for page_key, mcid in gaps if page_key == key}
+        _rewrite_content(pdf, page, artifacts, spaced)
+        move_labels(pdf, page, moves.get(key, {}))
+        parents = _page_parents(root, page)
+        for mcid in artifacts:
+            parents[mcid] = None  # an artifact has no structure element
+        for mcid in spaced:
+            texts[key][mcid] = " " + texts[key][mcid]
 
 
 def reading_order(elem: Dictionary) -> Iterator[tuple[tuple, int]]:
@@ -152,8 +187,8 @@ def _continues(elem: Dictionary, offsets: dict, starts: dict[str, set[int]]) -> 
     """True when `elem`'s text starts where no source element of its kind starts."""
     tags = SOURCE_TAGS.get(str(elem.S))
     first = next((offsets[item] for item in reading_order(elem) if item in offsets), None)
-    if not tags or first is None:
-        return False
+    if not tags or first is None or any(isinstance(kid, int) for kid in kids(elem)):
+        return False  # (content right under it would keep pointing at it from the parent tree)
     return not any(first in starts.get(tag, ()) for tag in tags)
 
 

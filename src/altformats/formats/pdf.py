@@ -76,8 +76,19 @@ class Edition:
         return {name: Markup(value) for name, value in values.items()}
 
 
-CSS_FIELDS = ("page_size", "margin", "body_font", "heading_font", "body_size", "furniture_size", "line_height",
-              "text_align", "hyphens", "emphasis", "strong")
+CSS_FIELDS = (
+    "page_size",
+    "margin",
+    "body_font",
+    "heading_font",
+    "body_size",
+    "furniture_size",
+    "line_height",
+    "text_align",
+    "hyphens",
+    "emphasis",
+    "strong",
+)
 
 
 def css_string(text: str) -> str:
@@ -122,11 +133,42 @@ EDITIONS: tuple[Edition, ...] = (
 )
 
 # Structure types whose text is a block of its own in the read-back; others run on inline.
-BLOCK_TYPES = frozenset({
-    "Document", "Part", "Art", "Sect", "Div", "BlockQuote", "Caption", "TOC", "TOCI", "Index", "P", "H",
-    "H1", "H2", "H3", "H4", "H5", "H6", "L", "LI", "LBody", "Table", "THead", "TBody", "TFoot", "TR", "TH", "TD",
-    "Figure", "Formula", "Form", "Note",
-})
+BLOCK_TYPES = frozenset(
+    {
+        "Document",
+        "Part",
+        "Art",
+        "Sect",
+        "Div",
+        "BlockQuote",
+        "Caption",
+        "TOC",
+        "TOCI",
+        "Index",
+        "P",
+        "H",
+        "H1",
+        "H2",
+        "H3",
+        "H4",
+        "H5",
+        "H6",
+        "L",
+        "LI",
+        "LBody",
+        "Table",
+        "THead",
+        "TBody",
+        "TFoot",
+        "TR",
+        "TH",
+        "TD",
+        "Figure",
+        "Formula",
+        "Form",
+        "Note",
+    }
+)
 # Structure types that are not reading text: list bullets and numbers, and artifacts.
 SILENT_TYPES = frozenset({"Lbl", "Artifact"})
 
