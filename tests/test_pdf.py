@@ -42,7 +42,7 @@ def spanish(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def others(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Built as HTML and PDF: a long French document (page breaks inside blocks, loose and nested
-    lists, a table), an Arabic one (right to left), a Chinese one (no spaces to wrap at) and one
+    lists, a table that runs over pages and has its head row repeated), an Arabic one (right to left), a Chinese one (no spaces to wrap at) and one
     of edge cases (a link round an abbreviation, an address too long for a line, a hard break,
     lists short enough that their bullets are much of a page)."""
     out = tmp_path_factory.mktemp("others")

@@ -95,16 +95,18 @@ def _mend_tree(pdf: pikepdf.Pdf, html: str) -> tuple[Texts, set, dict[tuple, set
     furniture = _detach_furniture(top)
     _lift_link_annotations(root, top)
     _drop_hollow_elements(top)
-    reachable = {elem.objgen for elem in walk(top)}
     texts: Texts = {page.obj.objgen: marked_text(page) for page in pdf.pages}
-    for page in pdf.pages:  # content tagged by no element in the tree: the margin boxes
-        orphans = {m for m, e in enumerate(_page_parents(root, page)) if _is_elem(e) and e.objgen not in reachable}
-        furniture.setdefault(page.obj.objgen, set()).update(orphans)
     source, starts = laid_out_text(html)
     offsets, gaps = align(reading_order(top), texts, source)
+    if _detach_repeated_heads(top, offsets, starts):  # their text would throw the alignment off
+        offsets, gaps = align(reading_order(top), texts, source)
     _merge_page_splits(top, offsets, starts)
     for key, mcids in _drop_empty_spans(top, texts).items():
         furniture.setdefault(key, set()).update(mcids)
+    reachable = {elem.objgen for elem in walk(top)}
+    for page in pdf.pages:  # content no element in the tree tags: margin boxes, repeated table heads
+        orphans = {m for m, e in enumerate(_page_parents(root, page)) if _is_elem(e) and e.objgen not in reachable}
+        furniture.setdefault(page.obj.objgen, set()).update(orphans)
     return texts, gaps, furniture
 
 
@@ -156,9 +158,10 @@ def _is_elem(obj) -> bool:
 
 def _page_parents(root: Dictionary, page: pikepdf.Page) -> Array:
     """The page's MCID -> structure element array in the parent tree (index = MCID)."""
-    key = int(page.obj.StructParents)
+    key = page.obj.get("/StructParents")
     nums = root.ParentTree.Nums
-    return next(nums[i + 1] for i in range(0, len(nums), 2) if int(nums[i]) == key)
+    found = (nums[i + 1] for i in range(0, len(nums), 2) if key is not None and int(nums[i]) == int(key))
+    return next(found, Array())  # a page with no tagged content has no entry
 
 
 def _merge_page_splits(elem: Dictionary, offsets: dict, starts: dict[str, set[int]]) -> None:
@@ -181,6 +184,17 @@ def _merge_page_splits(elem: Dictionary, offsets: dict, starts: dict[str, set[in
     for kid in merged:
         if _is_elem(kid):
             _merge_page_splits(kid, offsets, starts)
+
+
+def _detach_repeated_heads(top: Dictionary, offsets: dict, starts: dict[str, set[int]]) -> bool:
+    """Take out the head rows WeasyPrint repeats at the top of each page a table runs onto (they
+    become artifacts); True if there were any."""
+    found = False
+    for table in [e for e in walk(top) if e.S == "/Table" and _continues(e, offsets, starts)]:
+        heads = [k for k in kids(table) if _is_elem(k) and k.S == "/THead"]
+        table.K = Array([k for k in kids(table) if not (_is_elem(k) and k.S == "/THead")])
+        found = found or bool(heads)
+    return found
 
 
 def _continues(elem: Dictionary, offsets: dict, starts: dict[str, set[int]]) -> bool:

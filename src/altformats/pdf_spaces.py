@@ -14,7 +14,6 @@ import pikepdf
 
 from altformats.pdf_content import advance, font_map
 
-LOOKAHEAD = 40  # how far past the expected place a marked content's text is looked for
 _WHITE = re.compile(r"\s")
 
 Texts = dict[tuple, dict[int, str]]  # page objgen -> MCID -> text shown
@@ -54,8 +53,8 @@ def align(order: Iterable[tuple[tuple, int]], texts: Texts, source: str) -> tupl
 
     A space in the source that no marked content shows is one WeasyPrint dropped at a line
     wrap. Any white space matches any other (a no-break space may be drawn with the space
-    glyph). A text not found just ahead (a hyphen added at a break, say) is passed over and
-    left for the parity check to judge.
+    glyph). A text that is not next in the source (a table head repeated on a new page, say)
+    is passed over without moving on, and left for the parity check to judge.
     """
     offsets: dict[tuple[tuple, int], int] = {}
     gaps: set[tuple[tuple, int]] = set()
@@ -63,13 +62,17 @@ def align(order: Iterable[tuple[tuple, int]], texts: Texts, source: str) -> tupl
     i = 0
     for key, mcid in order:
         text = _WHITE.sub(" ", texts[key].get(mcid, ""))
-        found = source.find(text, i, i + len(text) + LOOKAHEAD) if text else -1
-        if found < 0:
+        if not text:
             continue
-        if found > i and not source[i:found].strip(" "):
+        j = i
+        while j < len(source) and source[j] == " " and not source.startswith(text, j):
+            j += 1
+        if not source.startswith(text, j):
+            continue
+        if j > i:
             gaps.add((key, mcid))
-        offsets[(key, mcid)] = found
-        i = found + len(text)
+        offsets[(key, mcid)] = j
+        i = j + len(text)
     return offsets, gaps
 
 
