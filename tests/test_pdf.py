@@ -42,9 +42,9 @@ def spanish(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def others(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Built as HTML and PDF: a long French document (page breaks inside blocks, loose and nested
-    lists, a table that runs over pages and has its head row repeated), an Arabic one (right to left), a Chinese one (no spaces to wrap at) and one
-    of edge cases (a link round an abbreviation, an address too long for a line, a hard break,
-    lists short enough that their bullets are much of a page)."""
+    lists, a table that runs over pages), an Arabic one (right to left), a Chinese one (no
+    spaces to wrap at) and one of edge cases (a link round an abbreviation, an address too long
+    for a line, a hard break, lists short enough that their bullets are much of a page)."""
     out = tmp_path_factory.mktemp("others")
     api.build([FIXTURES / f"{slug}.md" for slug in OTHERS], ["html", "pdf"], out)
     return out
@@ -161,11 +161,13 @@ def test_other_documents_carry_the_words_of_their_html(others, slug):
         assert pdf_checks.check(path) == [], path.name
 
 
-def test_a_paragraph_cut_by_a_page_break_stays_one_element(others):
+def test_blocks_cut_by_page_breaks_stay_one_element(others):
     with pikepdf.open(others / "fr-long" / "fr-long-large-print.pdf") as pdf:
         paragraphs = [e for e in _elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/P"]
         pages_of = [{kid.Pg.objgen for kid in e.K if isinstance(kid, pikepdf.Dictionary)} for e in paragraphs]
+        heads = [e for e in _elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/THead"]
     assert any(len(pages) > 1 for pages in pages_of)  # one /P with spans on two pages
+    assert len(heads) == 2  # two tables; the long one's head row, repeated on each page, is tagged once
 
 
 def test_weasyprint_errors_fail_the_build(tmp_path):
