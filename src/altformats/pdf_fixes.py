@@ -64,6 +64,8 @@ SOURCE_TAGS = {
     "/TD": {"td"},
 }
 
+INLINE = frozenset({"/NonStruct", "/Span"})  # the inline elements WeasyPrint may leave empty
+
 Texts = dict[tuple, dict[int, str]]  # page objgen -> MCID -> text shown
 
 
@@ -237,12 +239,13 @@ def _lift_link_annotations(root: Dictionary, top: Dictionary) -> None:
 
 
 def _drop_hollow_elements(elem: Dictionary) -> None:
-    """Take out elements with nothing in them (WeasyPrint tags a <br> as two empty NonStructs)."""
+    """Take out inline elements with nothing in them (WeasyPrint tags a <br> as two empty
+    NonStructs); an empty table cell stays, as the table's shape needs it."""
     for kid in kids(elem):
         if _is_elem(kid):
             _drop_hollow_elements(kid)
     if "/K" in elem:
-        elem.K = Array([k for k in kids(elem) if not (_is_elem(k) and not kids(k))])
+        elem.K = Array([k for k in kids(elem) if not (_is_elem(k) and k.S in INLINE and not kids(k))])
 
 
 def _detach_furniture(top: Dictionary) -> dict[tuple, set[int]]:
