@@ -13,11 +13,12 @@ cd "$(dirname "$0")/.."
 #   python3-venv         to make .venv
 #   libpango-1.0-0, libpangoft2-1.0-0  WeasyPrint's text layout (PDF edition)
 #   fonts-dejavu-core, fonts-liberation  the PDF edition's embedded fonts (sans for large print)
-#   fonts-noto-core, fonts-droid-fallback  PDF glyphs for other scripts (Indic, Thai, ...; CJK)
+#   fonts-noto-core, fonts-droid-fallback, fonts-nanum  PDF glyphs for other scripts (Indic,
+#                        Thai, ...; Chinese and Japanese; Korean)
 #   poppler-utils        pdfinfo -struct-text, the PDF edition's independent reader
 APT_PACKAGES=(chromium default-jre-headless pandoc hyperfine python3-venv ca-certificates)
 APT_PACKAGES+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation poppler-utils)
-APT_PACKAGES+=(fonts-noto-core fonts-droid-fallback)
+APT_PACKAGES+=(fonts-noto-core fonts-droid-fallback fonts-nanum)
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null || APT_PACKAGES+=(npm)
 

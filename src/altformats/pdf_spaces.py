@@ -15,6 +15,9 @@ import pikepdf
 from altformats.pdf_content import advance, font_map
 
 _WHITE = re.compile(r"\s")
+# Characters the source may hold that no glyph shows: a space lost at a wrap, and format
+# characters (soft hyphen, zero-width space, (non-)joiners, word joiner, BOM).
+UNSHOWN = frozenset(" \u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 Texts = dict[tuple, dict[int, str]]  # page objgen -> MCID -> text shown
 
@@ -65,15 +68,28 @@ def align(order: Iterable[tuple[tuple, int]], texts: Texts, source: str) -> tupl
         if not text:
             continue
         j = i
-        while j < len(source) and source[j] == " " and not source.startswith(text, j):
+        while j < len(source) and source[j] in UNSHOWN and _match(source, j, text) < 0:
             j += 1
-        if not source.startswith(text, j):
+        end = _match(source, j, text)
+        if end < 0:
             continue
-        if j > i:
+        if " " in source[i:j]:
             gaps.add((key, mcid))
         offsets[(key, mcid)] = j
-        i = j + len(text)
+        i = end
     return offsets, gaps
+
+
+def _match(source: str, start: int, text: str) -> int:
+    """Where `text` ends if it is in `source` at `start`, characters never drawn left out; else -1."""
+    k = start
+    for char in text:
+        while k < len(source) and source[k] != char and source[k] in UNSHOWN and source[k] != " ":
+            k += 1
+        if k >= len(source) or source[k] != char:
+            return -1
+        k += 1
+    return k
 
 
 def space_before(ops: list, index: int, fonts: pikepdf.Dictionary) -> list:
