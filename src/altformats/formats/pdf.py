@@ -26,17 +26,30 @@ from altformats.formats.base import Format, Output
 from altformats.model import Document
 from altformats.output import write_bytes
 
-# "Page N of M" in the document's language (primary subtag); English when a language is missing.
+# "Page N of M" in the document's language (primary subtag) as the words before N, between N
+# and M, and after M; English for a language not here.
 PAGE_OF = {
-    "en": ("Page ", " of "),
-    "es": ("Página ", " de "),
-    "fr": ("Page ", " sur "),
-    "de": ("Seite ", " von "),
-    "it": ("Pagina ", " di "),
-    "pt": ("Página ", " de "),
-    "nl": ("Pagina ", " van "),
-    "ru": ("Страница ", " из "),
-    "ar": ("صفحة ", " من "),
+    "en": ("Page ", " of ", ""),
+    "es": ("Página ", " de ", ""),
+    "fr": ("Page ", " sur ", ""),
+    "de": ("Seite ", " von ", ""),
+    "it": ("Pagina ", " di ", ""),
+    "pt": ("Página ", " de ", ""),
+    "nl": ("Pagina ", " van ", ""),
+    "pl": ("Strona ", " z ", ""),
+    "ru": ("Страница ", " из ", ""),
+    "uk": ("Сторінка ", " з ", ""),
+    "el": ("Σελίδα ", " από ", ""),
+    "tr": ("Sayfa ", " / ", ""),
+    "ar": ("صفحة ", " من ", ""),
+    "fa": ("صفحه ", " از ", ""),
+    "ur": ("صفحہ ", " از ", ""),
+    "he": ("עמוד ", " מתוך ", ""),
+    "zh": ("第 ", " 页，共 ", " 页"),
+    "ja": ("", " / ", " ページ"),
+    "ko": ("", " / ", " 페이지"),
+    "vi": ("Trang ", " / ", ""),
+    "th": ("หน้า ", " จาก ", ""),
 }
 
 # outloud (TAG-002) takes an artifact line of 8 or more words for hidden prose; a long address
@@ -69,10 +82,11 @@ class Edition:
 
     def css(self, doc: Document) -> dict[str, Markup]:
         """The values print.css.j2 puts in the stylesheet, as CSS (already escaped for it)."""
-        before, between = PAGE_OF.get(doc.meta.language.split("-")[0].lower(), PAGE_OF["en"])
+        before, between, after = PAGE_OF.get(doc.meta.language.split("-")[0].lower(), PAGE_OF["en"])
         values = {name: getattr(self, name) for name in CSS_FIELDS}
         values.update(zip(("h1_size", "h2_size", "h3_size", "h4_size"), self.scale, strict=True))
-        values["page_label"] = f"{css_string(before)} counter(page) {css_string(between)} counter(pages)"
+        label = f"{css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(after)}"
+        values["page_label"] = label
         return {name: Markup(value) for name, value in values.items()}
 
 
