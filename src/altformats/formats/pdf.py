@@ -87,6 +87,8 @@ class Edition:
         values.update(zip(("h1_size", "h2_size", "h3_size", "h4_size"), self.scale, strict=True))
         label = f"{css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(after)}"
         values["page_label"] = label
+        rtl = doc.meta.direction == "rtl"  # the running head at the line's start, the folio at its end
+        values["head_box"], values["folio_box"] = ("top-right", "bottom-left") if rtl else ("top-left", "bottom-right")
         return {name: Markup(value) for name, value in values.items()}
 
 
