@@ -16,8 +16,16 @@ cd "$(dirname "$0")/.."
 #   liblouis-bin         lou_translate / lou_checktable, to check a table by hand
 #   espeak-ng            the audio edition's voice (pyttsx3 drives libespeak-ng1 on Linux)
 #   ffmpeg               the audio edition's MP3/M4B encoder, decoder and loudness meter (ebur128)
-APT_PACKAGES=(chromium default-jre-headless pandoc hyperfine python3-venv ca-certificates
-  liblouis-data python3-louis liblouis-bin espeak-ng libespeak-ng1 ffmpeg)
+#   libpango-1.0-0, libpangoft2-1.0-0  WeasyPrint's text layout (PDF edition)
+#   fonts-dejavu-core, fonts-liberation  the PDF edition's embedded fonts (sans for large print)
+#   fonts-noto-core, fonts-droid-fallback, fonts-nanum  PDF glyphs for other scripts (Indic,
+#                        Thai, ...; Chinese and Japanese; Korean)
+#   poppler-utils        pdfinfo -struct-text, the PDF edition's independent reader
+APT_PACKAGES=(chromium default-jre-headless pandoc hyperfine python3-venv ca-certificates)
+APT_PACKAGES+=(liblouis-data python3-louis liblouis-bin)
+APT_PACKAGES+=(espeak-ng libespeak-ng1 ffmpeg)
+APT_PACKAGES+=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation poppler-utils)
+APT_PACKAGES+=(fonts-noto-core fonts-droid-fallback fonts-nanum)
 command -v node >/dev/null || APT_PACKAGES+=(nodejs)
 command -v npm >/dev/null || APT_PACKAGES+=(npm)
 

@@ -11,6 +11,7 @@ from altformats.formats.base import Format, Output
 # so a quick HTML build never pays for a PDF or audio stack.
 REGISTRY: dict[str, str] = {
     "html": "altformats.formats.html:HtmlFormat",
+    "pdf": "altformats.formats.pdf:PdfFormat",
     "epub": "altformats.formats.epub:EpubFormat",
     "braille": "altformats.formats.braille:BrailleFormat",
     "audio": "altformats.formats.audio:AudioFormat",
