@@ -86,6 +86,7 @@ def test_structures_fixture_reading_order():
         "3",
         "Child",
         "1.5",
+        "Pet",  # its empty cell is no block
     ]
     kinds = [type(b) for b in doc.blocks]
     assert kinds == [type(doc.blocks[0]), Heading, List, Heading, Quote, Heading, Table]

@@ -191,9 +191,13 @@ class Table:
     kind = "table"
 
     def reading_blocks(self) -> Iterator[TextBlock]:
+        for cell in self.text_cells():
+            yield TextBlock("cell", inline_text(cell.children), cell.line)
+
+    def text_cells(self) -> Iterator[Cell]:
+        """The cells that hold words, row by row (an empty cell has none for any edition to carry)."""
         for row in self.head + self.body:
-            for cell in row.cells:
-                yield TextBlock("cell", inline_text(cell.children), cell.line)
+            yield from (cell for cell in row.cells if inline_text(cell.children).strip())
 
 
 Block = Heading | Paragraph | List | Quote | Table

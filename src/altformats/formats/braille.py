@@ -244,8 +244,7 @@ def _styled(block, level: int) -> list[Styled]:
     if isinstance(block, Paragraph):
         return [(block.children, {"style": "paragraph"})]
     if isinstance(block, Table):
-        rows = block.head + block.body
-        return _set_apart([(cell.children, {"style": "hanging"}) for row in rows for cell in row.cells])
+        return _set_apart([(cell.children, {"style": "hanging"}) for cell in block.text_cells()])
     inner: list[Styled] = []
     if isinstance(block, Quote):
         for child in block.blocks:
