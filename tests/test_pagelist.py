@@ -23,15 +23,22 @@ MARKER = re.compile(r'<span epub:type="pagebreak" role="doc-pagebreak" id="page-
 # The Letter page's text area (points; pdftotext's default 72 dpi): margins 0.9in top and bottom,
 # where the running head and the folio stand, left out.
 LETTER_TEXT_AREA = ["-x", "0", "-y", "66", "-W", "612", "-H", "660"]
+SAMPLE = 20  # characters of a page's start and end looked for around its marker
 LONG = FIXTURES / "fr-long.md"  # eight Letter pages in French
+CHINESE = FIXTURES / "zh-long.md"  # three pages in a language written without spaces
 
 
 @pytest.fixture(scope="module")
-def long_build(tmp_path_factory) -> Path:
-    """A long French document built as PDF and EPUB (the seed has two pages only)."""
+def long_builds(tmp_path_factory) -> Path:
+    """The long French and Chinese documents built as PDF and EPUB (the seed has two pages only)."""
     out = tmp_path_factory.mktemp("long")
-    api.build([LONG], ["pdf", "epub"], out)
-    return out / "fr-long"
+    api.build([LONG, CHINESE], ["pdf", "epub"], out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def long_build(long_builds) -> Path:
+    return long_builds / "fr-long"
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +63,7 @@ def _page_words(pdf: Path, page: int) -> list[str]:
     """The words pdftotext finds in a page's text area, list bullets and numbers left out."""
     args = ["pdftotext", "-enc", "UTF-8", "-f", str(page), "-l", str(page), *LETTER_TEXT_AREA, str(pdf), "-"]
     text = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    text = re.sub("[\u202a-\u202e\u2066-\u2069]", "", text)  # pdftotext marks right-to-left runs
     return [w for w in text.split() if not re.fullmatch(r"[•◦▪‣–\-]|\d+[.)]", w)]
 
 
@@ -74,9 +82,10 @@ def _check_markers_follow_pages(epub: Path, pdf: Path) -> None:
         after = _words(content[markers[number - 1].end() :])
         before = _words(content[: markers[number - 1].start()])
         words = _without_repeated_head(_page_words(pdf, number), content[: markers[number - 1].start()])
-        first, last = words[:3], _page_words(pdf, number - 1)[-3:]
-        assert after[: len(first)] == first, f"page {number} starts with {first}"
-        assert before[-len(last) :] == last, f"page {number - 1} ends with {last}"
+        # compared as characters: a language written without spaces has no words to split
+        first, last = "".join(words)[:SAMPLE], "".join(_page_words(pdf, number - 1))[-SAMPLE:]
+        assert "".join(after).startswith(first), f"page {number} starts with {first}"
+        assert "".join(before).endswith(last), f"page {number - 1} ends with {last}"
 
 
 def _without_repeated_head(words: list[str], earlier: str) -> list[str]:
@@ -115,6 +124,12 @@ def test_long_french_document_markers_stand_where_its_eight_pages_begin(long_bui
     _check_markers_follow_pages(long_build / "fr-long.epub", long_build / "fr-long.pdf")
     expected = [normalise(b.text) for b in api.load(LONG).reading_blocks()]
     assert [normalise(t) for t in epub_blocks((long_build / "fr-long.epub").read_bytes())] == expected
+
+
+def test_chinese_markers_stand_where_its_pages_begin(long_builds):
+    folder = long_builds / "zh-long"
+    assert _pages(folder / "zh-long.pdf") == 3
+    _check_markers_follow_pages(folder / "zh-long.epub", folder / "zh-long.pdf")
 
 
 def test_samples_have_a_page_list_matching_their_letter_pdf(samples_built):
