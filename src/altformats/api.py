@@ -86,6 +86,7 @@ def build(
 
     docs = load_all(sources)
     chosen = chosen_formats(format_names)
+    building = frozenset(fmt.name for fmt in chosen)
     written: list[Path] = []
     steps = len(docs) * len(chosen)
     for d, doc in enumerate(docs):
@@ -93,7 +94,7 @@ def build(
         with staged(final) as stage:
             for f, fmt in enumerate(chosen):
                 progress(f"[{d * len(chosen) + f + 1}/{steps}] building {doc.slug}: {fmt.name}")
-                fmt.render(doc, stage, templates)
+                fmt.render(doc, stage, templates, building=building)
             names = sorted(path.name for path in stage.iterdir())
         written.extend(final / name for name in names)
     return written

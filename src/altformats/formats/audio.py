@@ -13,6 +13,7 @@ import html
 import os
 import re
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 
 from altformats import audiofiles, mastering, speech, synthesis
@@ -42,7 +43,9 @@ class AudioFormat(Format):
     def outputs(self, doc: Document, out_dir: Path) -> list[Output]:
         return [Output(f"audio-{ext}", out_dir / f"{doc.slug}.{ext}") for ext in ("mp3", "m4b", "vtt")]
 
-    def render(self, doc: Document, out_dir: Path, templates: str | None = None) -> list[Path]:
+    def render(
+        self, doc: Document, out_dir: Path, templates: str | None = None, *, building: Collection[str] = ()
+    ) -> list[Path]:
         mp3, m4b, vtt = (output.path for output in self.outputs(doc, out_dir))
         utterances = speech.script(doc)
         if not utterances:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,8 +35,14 @@ class Format:
         """The files `render` writes for `doc` into `out_dir`, whose text `read_back` checks."""
         raise NotImplementedError
 
-    def render(self, doc: Document, out_dir: Path, templates: str | None = None) -> list[Path]:
-        """Write every edition of `doc` into `out_dir`; return the paths written."""
+    def render(
+        self, doc: Document, out_dir: Path, templates: str | None = None, *, building: Collection[str] = ()
+    ) -> list[Path]:
+        """Write every edition of `doc` into `out_dir`; return the paths written.
+
+        `building` names every format built for `doc` in the same build, so an edition can
+        refer to another only when that one is written too (the EPUB's print page list).
+        """
         raise NotImplementedError
 
     def read_back(self, path: Path) -> list[str]:

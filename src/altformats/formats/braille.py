@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -129,7 +129,9 @@ class BrailleFormat(Format):
     def outputs(self, doc: Document, out_dir: Path) -> list[Output]:
         return [Output("braille", out_dir / f"{doc.slug}.brf"), Output("brl-proof", out_dir / f"{doc.slug}.brl.txt")]
 
-    def render(self, doc: Document, out_dir: Path, templates: str | None = None) -> list[Path]:
+    def render(
+        self, doc: Document, out_dir: Path, templates: str | None = None, *, building: Collection[str] = ()
+    ) -> list[Path]:
         code = code_for(doc.meta.language, self.grade)
         pages = preliminary_pages(doc, code, templates) + body_pages(doc, code)
         brf, proof = (o.path for o in self.outputs(doc, out_dir))

@@ -7,6 +7,7 @@ import os
 import posixpath
 import uuid
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,8 +30,8 @@ ZIP_EPOCH = datetime(1980, 1, 1)  # the earliest time a zip entry can carry
 
 # Only what is true of every book this format writes: text only, headings for
 # structure, a nav table of contents, one logical reading order, and a light
-# stylesheet that leaves fonts, sizes and colours to the reader. No page list
-# yet (it needs the print edition's page breaks), so no printPageNumbers claim.
+# stylesheet that leaves fonts, sizes and colours to the reader. The page list
+# claims (PAGE_LIST_FEATURES) are added only when the book has one.
 ACCESSIBILITY: tuple[tuple[str, str], ...] = (
     ("schema:accessMode", "textual"),
     ("schema:accessModeSufficient", "textual"),
@@ -42,11 +43,14 @@ ACCESSIBILITY: tuple[tuple[str, str], ...] = (
     ("dcterms:conformsTo", CONFORMS_TO),
     ("a11y:certifiedBy", CERTIFIER),
 )
+PAGE_LIST_FEATURES = ("printPageNumbers", "pageNavigation")
 SUMMARY = (
     "This publication conforms to {conforms}. It is text only, in one logical reading order, "
     "with headings for every section and a table of contents; its reading system may change fonts, "
-    "sizes and colours. It has no hazards and no page list."
+    "sizes and colours. It has no hazards. {pages}"
 )
+NO_PAGES = "It has no page list."
+PAGES = "Its page list and page break markers follow the US Letter print edition, {file}."
 
 
 @dataclass
@@ -68,9 +72,12 @@ class EpubFormat(Format):
     def outputs(self, doc: Document, out_dir: Path) -> list[Output]:
         return [Output("epub", out_dir / f"{doc.slug}.epub")]
 
-    def render(self, doc: Document, out_dir: Path, templates: str | None = None) -> list[Path]:
+    def render(
+        self, doc: Document, out_dir: Path, templates: str | None = None, *, building: Collection[str] = ()
+    ) -> list[Path]:
+        """Write the book; with a page list following the Letter PDF if "pdf" is in `building`."""
         path = self.outputs(doc, out_dir)[0].path
-        data = build_epub(doc, templates)
+        data = build_epub(doc, templates, page_list="pdf" in building)
         try:
             write_bytes(path, data)
         except OSError as error:
@@ -94,26 +101,59 @@ class EpubFormat(Format):
 # ---------------------------------------------------------------- writing
 
 
-def build_epub(doc: Document, templates: str | None = None) -> bytes:
-    """The whole EPUB file for `doc`, byte-identical for the same source."""
-    content, toc = content_document(doc, templates)
-    nav = xhtml(templating.render("epub/nav.xhtml.j2", templates, doc=doc, toc=toc), "epub/nav.xhtml.j2")
+def build_epub(doc: Document, templates: str | None = None, page_list: bool = False) -> bytes:
+    """The whole EPUB file for `doc`, byte-identical for the same source.
+
+    With `page_list`, the book gets page-break markers and a page list following the Letter
+    PDF edition's pages (laid out through the PDF format's cache, so a build of both lays it
+    out once) and says so in its metadata.
+    """
+    content, toc, pages = content_document(doc, templates, page_list)
+    nav_page = templating.render("epub/nav.xhtml.j2", templates, doc=doc, toc=toc, pages=pages, content=CONTENT)
+    nav = xhtml(nav_page, "epub/nav.xhtml.j2")
     css = templating.render("epub/style.css", templates).encode("utf-8")
-    book = _book(doc, content, nav, css, toc)
+    book = _book(doc, content, nav, css, toc, pages)
     when = modified_time(doc)
     raw = io.BytesIO()
     _write_with_ebooklib(raw, book, when)
     return reproducible_zip(raw.getvalue(), when, doc.meta.language)
 
 
-def content_document(doc: Document, templates: str | None = None) -> tuple[bytes, list[TocEntry]]:
-    """The XHTML content document and its table of contents (every heading, given an id)."""
+def content_document(
+    doc: Document, templates: str | None = None, page_list: bool = False
+) -> tuple[bytes, list[TocEntry], list[int]]:
+    """The XHTML content document, its table of contents (every heading, given an id) and the
+    print pages marked in it (none without `page_list`)."""
     import lxml.html
 
-    markup = templating.render("epub/content.xhtml.j2", templates, doc=doc)
+    template = "epub/content.xhtml.j2"
+    markup = templating.render(template, templates, doc=doc)
     root = lxml.html.document_fromstring(markup.encode("utf-8"), parser=_html_parser())
     toc = _number_headings(root)
-    return _serialise(root, "epub/content.xhtml.j2"), toc
+    pages = _mark_print_pages(doc, root, templates) if page_list else []
+    return _serialise(root, template), toc, pages
+
+
+def _mark_print_pages(doc: Document, root, templates: str | None) -> list[int]:
+    """Mark where each page of the Letter PDF edition begins; return the page numbers."""
+    from altformats import epub_pages
+    from altformats.formats import pdf
+
+    pagination = pdf.letter_pages(doc, templates)
+    return epub_pages.mark_pages(root.find("body"), pagination.starts, pagination.characters, doc.path)
+
+
+def page_break_source(doc: Document) -> str:
+    """The print edition the page list follows, named for pageBreakSource (it has no ISBN)."""
+    by = f", {doc.meta.publisher}" if doc.meta.publisher else ""
+    return f"{doc.meta.title}{by}, {doc.meta.date.isoformat()}: US Letter print edition ({letter_file(doc)})"
+
+
+def letter_file(doc: Document) -> str:
+    """The file name of the Letter PDF edition the page list follows."""
+    from altformats.formats import pdf
+
+    return f"{doc.slug}{pdf.LETTER.suffix}.pdf"
 
 
 def xhtml(markup: str, template: str) -> bytes:
@@ -175,12 +215,12 @@ def modified_time(doc: Document) -> datetime:
     return datetime(doc.meta.date.year, doc.meta.date.month, doc.meta.date.day)
 
 
-def _book(doc: Document, content: bytes, nav: bytes, css: bytes, toc: list[TocEntry]):
+def _book(doc: Document, content: bytes, nav: bytes, css: bytes, toc: list[TocEntry], pages: list[int]):
     """The ebooklib book: metadata, manifest, spine (the content only) and NCX."""
     from ebooklib import epub
 
     book = epub.EpubBook()
-    _describe(book, doc)
+    _describe(book, doc, bool(pages))
     page = epub.EpubItem(uid="content", file_name=CONTENT, media_type="application/xhtml+xml", content=content)
     navigation = epub.EpubItem(uid="nav", file_name=NAV, media_type="application/xhtml+xml", content=nav)
     navigation.properties = ["nav"]  # ebooklib writes an item's properties into the manifest
@@ -192,7 +232,7 @@ def _book(doc: Document, content: bytes, nav: bytes, css: bytes, toc: list[TocEn
     return book
 
 
-def _describe(book, doc: Document) -> None:
+def _describe(book, doc: Document, page_list: bool) -> None:
     """The package metadata: Dublin Core from the front matter, then the accessibility metadata."""
     meta = doc.meta
     book.set_identifier(identifier(doc))
@@ -206,7 +246,13 @@ def _describe(book, doc: Document) -> None:
         book.add_metadata("DC", "description", meta.summary)
     for prop, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": prop})
-    summary = SUMMARY.format(conforms=CONFORMS_TO)
+    pages = NO_PAGES
+    if page_list:
+        for feature in PAGE_LIST_FEATURES:
+            book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
+        book.add_metadata(None, "meta", page_break_source(doc), {"property": "pageBreakSource"})
+        pages = PAGES.format(file=letter_file(doc))
+    summary = SUMMARY.format(conforms=CONFORMS_TO, pages=pages)
     book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary", XML_LANG: "en"})
 
 
@@ -234,7 +280,7 @@ def _write_with_ebooklib(target: io.BytesIO, book, when: datetime) -> None:
         "package_direction": True,
         "epub2_guide": False,
         "epub3_landmark": False,
-        "epub3_pages": False,  # no page list until it can follow the print edition
+        "epub3_pages": False,  # the page list is ours (nav.xhtml.j2), following the print edition
     }
     try:
         epub.write_epub(target, book, options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from altformats import templating
@@ -26,7 +27,9 @@ class HtmlFormat(Format):
     def outputs(self, doc: Document, out_dir: Path) -> list[Output]:
         return [Output("html", out_dir / f"{doc.slug}.html")]
 
-    def render(self, doc: Document, out_dir: Path, templates: str | None = None) -> list[Path]:
+    def render(
+        self, doc: Document, out_dir: Path, templates: str | None = None, *, building: Collection[str] = ()
+    ) -> list[Path]:
         path = self.outputs(doc, out_dir)[0].path
         write_text(path, templating.render("html/page.html.j2", templates, doc=doc))
         return [path]

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -147,6 +148,7 @@ EDITIONS: tuple[Edition, ...] = (
     Edition(name="pdf-a4", suffix="-a4", page_size="A4", **STANDARD),
     Edition(name="pdf-large-print", suffix="-large-print", page_size="letter", **LARGE_PRINT),
 )
+LETTER = EDITIONS[0]  # the print edition the EPUB's page list follows
 
 # Structure types whose text is a block of its own in the read-back; others run on inline.
 BLOCK_TYPES = frozenset(
@@ -198,13 +200,14 @@ class PdfFormat(Format):
     def outputs(self, doc: Document, out_dir: Path) -> list[Output]:
         return [Output(e.name, out_dir / f"{doc.slug}{e.suffix}.pdf") for e in EDITIONS]
 
-    def render(self, doc: Document, out_dir: Path, templates: str | None = None) -> list[Path]:
+    def render(
+        self, doc: Document, out_dir: Path, templates: str | None = None, *, building: Collection[str] = ()
+    ) -> list[Path]:
         from altformats import pdf_fixes
 
         paths = []
         for edition, output in zip(EDITIONS, self.outputs(doc, out_dir), strict=True):
-            context = {"doc": doc, "edition": edition, "css": edition.css(doc), "print_address": print_address}
-            html = templating.render("pdf/page.html.j2", templates, **context)
+            html = edition_html(doc, edition, templates)
             raw = write_pdf(html, doc.path, edition.name)
             write_bytes(output.path, pdf_fixes.fix(raw, doc, html))
             paths.append(output.path)
@@ -228,6 +231,30 @@ def print_address(target: str) -> str:
     return f"{host}/…" if host else shown
 
 
+def edition_html(doc: Document, edition: Edition, templates: str | None = None) -> str:
+    """The handout's HTML for one edition, as WeasyPrint lays it out."""
+    context = {"doc": doc, "edition": edition, "css": edition.css(doc), "print_address": print_address}
+    return templating.render("pdf/page.html.j2", templates, **context)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """WeasyPrint's laid-out document for one HTML handout, with the errors it logged doing it."""
+
+    document: object  # weasyprint.document.Document
+    errors: tuple[str, ...]
+
+
+@lru_cache(maxsize=len(EDITIONS))
+def laid_out(html: str) -> Layout:
+    """Lay out `html` (PDF/UA-1) once: the PDF and the EPUB's page list share the Letter layout."""
+    import weasyprint
+
+    with logged_errors() as errors:
+        document = weasyprint.HTML(string=html).render(pdf_variant="pdf/ua-1")
+    return Layout(document, tuple(errors))
+
+
 def write_pdf(html: str, source: str, edition: str) -> bytes:
     """Lay out `html` as PDF/UA-1 with WeasyPrint; any ERROR it logs fails the build.
 
@@ -235,14 +262,26 @@ def write_pdf(html: str, source: str, edition: str) -> bytes:
     dcterms.created/modified (the source's date), so its output is the same on every run; the
     post-pass then saves with a file identifier computed from the content.
     """
-    import weasyprint
-
+    layout = laid_out(html)
     with logged_errors() as errors:
-        data = weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+        data = layout.document.write_pdf(pdf_variant="pdf/ua-1")
+    _raise_errors([*layout.errors, *errors], source, edition)
+    return data
+
+
+def letter_pages(doc: Document, templates: str | None = None):
+    """Where each page of the Letter edition begins in the reading text (pdf_pages.Pagination)."""
+    from altformats import pdf_pages
+
+    layout = laid_out(edition_html(doc, LETTER, templates))
+    _raise_errors(layout.errors, doc.path, LETTER.name)
+    return pdf_pages.pagination(layout.document)
+
+
+def _raise_errors(errors: Collection[str], source: str, edition: str) -> None:
     if errors:
         found = "\n".join(f"  {message}" for message in errors)
         raise AltformatsError(Problem(source, None, f"{edition} edition: WeasyPrint reported errors:\n{found}"))
-    return data
 
 
 @contextmanager
