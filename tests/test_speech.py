@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from altformats import api, speech
 from altformats.model import normalise
-from conftest import FIXTURES
+from conftest import SAMPLE
 
 
 def test_does_not_split_after_initials_or_known_abbreviations():
@@ -68,10 +68,10 @@ def test_longest_pronunciation_wins():
 
 
 def test_script_records_blocks_sections_and_cue_ids():
-    doc = api.load(FIXTURES / "es-audio.md")
+    doc = api.load(SAMPLE["hoja-informativa"])
     script = speech.script(doc)
     assert script[0].cue_id == "b1-kind-s1"
-    assert [u.section for u in script if u.role == "heading"] == [1, 2]
+    assert [u.section for u in script if u.role == "heading"] == [1, 2, 3]
     assert {u.block for u in script} == set(range(1, len(doc.reading_blocks()) + 1))
 
 
