@@ -17,7 +17,7 @@ from pathlib import Path
 
 from altformats import brailleformat, liblouis, parity, templating
 from altformats.brailleformat import Block
-from altformats.errors import AltformatsError
+from altformats.errors import AltformatsError, Problem
 from altformats.formats.base import Format, Output
 from altformats.model import (
     Abbr,
@@ -117,6 +117,7 @@ def code_for(language: str, grade: int | None = None) -> Code:
     if primary in UNPROVED:
         raise AltformatsError(
             f"no braille for language {language!r}: {UNPROVED[primary]}; braille is made for {', '.join(sorted(CODES))}"
+            " (build the other formats with --format)"
         )
     if not grades:
         raise AltformatsError(f"no braille table for language {language!r}; known: {', '.join(sorted(CODES))}")
@@ -141,7 +142,10 @@ class BrailleFormat(Format):
         return [Output("braille", out_dir / f"{doc.slug}.brf"), Output("brl-proof", out_dir / f"{doc.slug}.brl.txt")]
 
     def render(self, doc: Document, out_dir: Path, templates: str | None = None) -> list[Path]:
-        code = code_for(doc.meta.language, self.grade)
+        try:
+            code = code_for(doc.meta.language, self.grade)
+        except AltformatsError as error:  # say which document asked for it
+            raise AltformatsError([Problem(str(doc.path), None, p.message) for p in error.problems]) from None
         pages = preliminary_pages(doc, code, templates) + body_pages(doc, code)
         brf, proof = (o.path for o in self.outputs(doc, out_dir))
         # BRF: CR LF ends every line (as embossers expect), a form feed starts every page after the first
