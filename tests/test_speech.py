@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from altformats import api, speech
 from altformats.model import normalise
-from conftest import SAMPLE
+from conftest import SAMPLE, SAMPLES
 
 
 def test_does_not_split_after_initials_or_known_abbreviations():
@@ -40,6 +40,23 @@ def test_sentences_join_back_into_every_seed_block(seed):
     known = speech.abbreviations("en", seed.meta.abbreviations)
     for block in seed.reading_blocks():
         assert " ".join(speech.sentences(block.text, known)) == normalise(block.text)
+
+
+def test_chinese_and_arabic_split_at_their_own_sentence_ends_and_join_back():
+    chinese = "美国政府已将我们的计划通知北约。这是一段文字！好吗？"
+    assert speech.sentences(chinese) == ["美国政府已将我们的计划通知北约。", "这是一段文字！", "好吗？"]
+    assert speech.join(speech.sentences(chinese)) == chinese
+    arabic = "لمعظم أوروبا. تسهم الأصول؟ نعم."
+    assert speech.sentences(arabic) == ["لمعظم أوروبا.", "تسهم الأصول؟", "نعم."]
+    assert speech.sentences("Hello。 World") == ["Hello。 World"]  # a space after the stop: joined with it
+
+
+def test_sentences_join_back_into_every_sample_block():
+    for sample in SAMPLES:
+        doc = api.load(sample)
+        known = speech.abbreviations(speech.primary(doc.meta.language), doc.meta.abbreviations)
+        for block in doc.reading_blocks():
+            assert speech.join(speech.sentences(block.text, known)) == normalise(block.text), sample.name
 
 
 def test_pronunciations_change_only_the_spoken_text(seed):

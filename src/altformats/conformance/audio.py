@@ -20,6 +20,7 @@ from pathlib import Path
 
 from altformats.errors import AltformatsError
 from altformats.mastering import PAUSES, RATE, TARGET_LUFS, TRUE_PEAK_LIMIT
+from altformats.speech import join
 
 FRAME = 0.010  # seconds per loudness frame
 SILENCE_DB = -50.0  # a frame quieter than this (RMS, dBFS) is silence; the editions' pauses are digital zero
@@ -176,7 +177,7 @@ def chapter_findings(kind: str, report: dict, cues: list[CaptionCue]) -> list[st
 def heading_text(first: CaptionCue, cues: list[CaptionCue]) -> str:
     """A heading's whole text: its cues (one per sentence) joined."""
     block = first.identifier.split("-")[0]
-    return " ".join(cue.text for cue in cues if cue.identifier.split("-")[0] == block)
+    return join([cue.text for cue in cues if cue.identifier.split("-")[0] == block])
 
 
 def id3_findings(path: Path) -> list[str]:
