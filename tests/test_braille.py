@@ -12,9 +12,10 @@ from altformats.errors import AltformatsError, MissingTool
 from altformats.formats import braille
 from altformats.formats.html import html_blocks
 from altformats.model import normalise
-from conftest import FIXTURES, SEED
+from conftest import SAMPLE, SEED
 
-SPANISH = FIXTURES / "es-braille.md"
+SPANISH = SAMPLE["es-missile-defense"]
+ARABIC = SAMPLE["ar-missile-defense"]
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +24,9 @@ def brf(seed_outputs) -> Path:
 
 
 @pytest.fixture(scope="module")
-def spanish(tmp_path_factory) -> Path:
-    """The Spanish fixture built once, in braille and HTML."""
-    out = tmp_path_factory.mktemp("es")
-    api.build([SPANISH], ["braille", "html"], out)
-    return out / "es-braille"
+def spanish(samples_built) -> Path:
+    """The Spanish sample's build."""
+    return samples_built / SPANISH.stem
 
 
 def pages_of(path: Path) -> list[list[str]]:
@@ -117,15 +116,46 @@ def test_grade_1_reads_the_seed_back_exactly(seed, tmp_path):
 def test_spanish_gets_spanish_braille_with_the_words_of_its_html(spanish):
     doc = api.load(SPANISH)
     fmt = formats.get("braille")
-    brf_path = spanish / "es-braille.brf"
+    brf_path = spanish / f"{SPANISH.stem}.brf"
     assert braille.read_braille(brf_path)[0].table == "es-g1.ctb"
     for output in fmt.outputs(doc, spanish):
         assert fmt.compare(doc, output) == []
         assert fmt.conformance([output]) == {output.path: []}
-    html = html_blocks((spanish / "es-braille.html").read_bytes())
+    html = html_blocks((spanish / f"{SPANISH.stem}.html").read_bytes())
     assert len(fmt.read_back(brf_path)) == len(html)
     assert braille.agreement(html, fmt.read_back(brf_path)) >= 0.97
     assert all(r.ok for r in api.check([SPANISH], ["braille"], spanish.parent, conformance=False))
+
+
+def test_arabic_gets_arabic_braille_and_reads_back_every_word(samples_built):
+    doc = api.load(ARABIC)
+    fmt = formats.get("braille")
+    outputs = fmt.outputs(doc, samples_built / doc.slug)
+    assert braille.read_braille(outputs[0].path)[0].table == "ar-ar-g1.utb"
+    expected = [b.text for b in doc.reading_blocks()]
+    for output in outputs:
+        assert fmt.compare(doc, output) == []
+        assert fmt.conformance([output]) == {output.path: []}
+        assert braille.agreement(expected, fmt.read_back(output.path)) == 1.0  # digits compared by value
+
+
+def test_french_long_document_is_clean_over_many_pages(samples_built):
+    doc = api.load(SAMPLE["fr-long"])
+    outputs = formats.get("braille").outputs(doc, samples_built / doc.slug)
+    assert braille.read_braille(outputs[0].path)[0].table == "fr-bfu-g2.ctb"
+    assert formats.get("braille").conformance(outputs) == {output.path: [] for output in outputs}
+
+
+def test_chinese_is_refused_with_the_reason_and_the_languages_braille_is_made_for():
+    with pytest.raises(
+        AltformatsError, match=r"no braille for language 'zh-CN': .*syllables.*; braille is made for ar, de"
+    ):
+        braille.code_for("zh-CN")
+
+
+def test_digits_of_any_script_count_by_value():
+    assert braille.agreement(["16 أبريل 2007"], ["١٦ أبريل ٢٠٠٧"]) == 1.0
+    assert braille.agreement(["16 أبريل 2007"], ["١٦ أبريل ٢٠٠٨"]) < 1.0
 
 
 @pytest.mark.parametrize("language", sorted(braille.CODES))

@@ -17,14 +17,14 @@ from altformats.errors import AltformatsError
 from altformats.formats.epub import CONFORMS_TO, build_epub, epub_blocks, spine_documents
 from altformats.formats.html import html_blocks
 from altformats.model import normalise
-from conftest import FIXTURES, SEED
+from conftest import SAMPLE, SEED
 
 OPF = "EPUB/content.opf"
 CONTENT = "EPUB/content.xhtml"
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SPANISH = FIXTURES / "es-sample.md"
-ARABIC = FIXTURES / "ar-sample.md"  # right to left
+SPANISH = SAMPLE["es-missile-defense"]
+ARABIC = SAMPLE["ar-missile-defense"]  # right to left
 
 
 @pytest.fixture(scope="module")
@@ -39,16 +39,14 @@ def opf(seed_epub) -> etree._Element:
 
 
 @pytest.fixture(scope="module")
-def others(tmp_path_factory) -> Path:
-    """The Spanish and Arabic fixtures built once, as HTML and EPUB."""
-    out = tmp_path_factory.mktemp("others")
-    api.build([SPANISH, ARABIC], ["html", "epub"], out)
-    return out
+def others(samples_built) -> Path:
+    """The samples, the Spanish and Arabic ones among them, built once in every format."""
+    return samples_built
 
 
 @pytest.fixture(scope="module")
 def spanish(others) -> Path:
-    return others / "es-sample"
+    return others / SPANISH.stem
 
 
 def _properties(opf, name: str) -> list[str]:
@@ -173,12 +171,12 @@ def test_check_fails_when_one_word_inside_the_epub_changes(seed, scratch_build):
 
 
 def test_spanish_epub_carries_the_same_words_as_its_html(spanish):
-    epub = epub_blocks((spanish / "es-sample.epub").read_bytes())
-    html = html_blocks((spanish / "es-sample.html").read_bytes())
+    epub = epub_blocks((spanish / f"{SPANISH.stem}.epub").read_bytes())
+    html = html_blocks((spanish / f"{SPANISH.stem}.html").read_bytes())
     assert [normalise(t) for t in epub] == [normalise(t) for t in html]
     doc = api.load(SPANISH)
     assert [normalise(t) for t in epub] == [normalise(b.text) for b in doc.reading_blocks()]
-    with zipfile.ZipFile(spanish / "es-sample.epub") as book:
+    with zipfile.ZipFile(spanish / f"{SPANISH.stem}.epub") as book:
         opf = etree.fromstring(book.read(OPF))
         content = book.read(CONTENT).decode()
     assert opf.get(XML_LANG) == "es" and opf.findtext("opf:metadata/dc:language", namespaces=NS) == "es"
@@ -187,7 +185,7 @@ def test_spanish_epub_carries_the_same_words_as_its_html(spanish):
 
 
 def test_arabic_epub_reads_right_to_left_and_carries_its_words(others):
-    path = others / "ar-sample" / "ar-sample.epub"
+    path = others / ARABIC.stem / f"{ARABIC.stem}.epub"
     expected = [normalise(b.text) for b in api.load(ARABIC).reading_blocks()]
     assert [normalise(t) for t in epub_blocks(path.read_bytes())] == expected
     with zipfile.ZipFile(path) as book:
@@ -203,7 +201,7 @@ def test_arabic_epub_reads_right_to_left_and_carries_its_words(others):
 
 @pytest.fixture(scope="module")
 def books(seed_epub, others) -> list[Path]:
-    return [seed_epub, others / "es-sample" / "es-sample.epub", others / "ar-sample" / "ar-sample.epub"]
+    return [seed_epub, *(others / s.stem / f"{s.stem}.epub" for s in (SPANISH, ARABIC))]
 
 
 @pytest.fixture(scope="module")

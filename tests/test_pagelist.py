@@ -24,21 +24,21 @@ MARKER = re.compile(r'<span epub:type="pagebreak" role="doc-pagebreak" id="page-
 # where the running head and the folio stand, left out.
 LETTER_TEXT_AREA = ["-x", "0", "-y", "66", "-W", "612", "-H", "660"]
 SAMPLE = 20  # characters of a page's start and end looked for around its marker
-LONG = FIXTURES / "fr-long.md"  # eight Letter pages in French
+LONG = FIXTURES / "samples" / "fr-long.md"  # several Letter pages in French, a table across a break
 CHINESE = FIXTURES / "zh-long.md"  # three pages in a language written without spaces
 
 
 @pytest.fixture(scope="module")
 def long_builds(tmp_path_factory) -> Path:
-    """The long French and Chinese documents built as PDF and EPUB (the seed has two pages only)."""
+    """The long Chinese document built as PDF and EPUB (the seed has two pages only)."""
     out = tmp_path_factory.mktemp("long")
-    api.build([LONG, CHINESE], ["pdf", "epub"], out)
+    api.build([CHINESE], ["pdf", "epub"], out)
     return out
 
 
 @pytest.fixture(scope="module")
-def long_build(long_builds) -> Path:
-    return long_builds / "fr-long"
+def long_build(samples_built) -> Path:
+    return samples_built / "fr-long"
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +119,8 @@ def test_seed_markers_stand_where_letter_pages_begin(seed, built):
     _check_markers_follow_pages(folder / f"{seed.slug}.epub", folder / f"{seed.slug}.pdf")
 
 
-def test_long_french_document_markers_stand_where_its_eight_pages_begin(long_build):
-    assert _pages(long_build / "fr-long.pdf") == 8
+def test_long_french_document_markers_stand_where_its_pages_begin(long_build):
+    assert _pages(long_build / "fr-long.pdf") >= 3
     _check_markers_follow_pages(long_build / "fr-long.epub", long_build / "fr-long.pdf")
     expected = [normalise(b.text) for b in api.load(LONG).reading_blocks()]
     assert [normalise(t) for t in epub_blocks((long_build / "fr-long.epub").read_bytes())] == expected

@@ -13,11 +13,14 @@ from altformats.conformance import pdf_checks
 from altformats.errors import AltformatsError
 from altformats.formats.pdf import EDITIONS, parse_struct_text
 from altformats.model import normalise
-from conftest import FIXTURES, SEED
+from conftest import SEED
 
 PDF = formats.get("pdf")
-SPANISH = FIXTURES / "es-pdf.md"
-OTHERS = ["fr-long", "ar-pdf", "zh-sample", "edge-cases"]
+# Samples (tests/fixtures/samples/, built once in samples_built): a long French document (page breaks
+# inside blocks, loose and nested lists, a table that runs over pages), an Arabic one (right to left),
+# a Chinese one (no spaces to wrap at) and one of edge cases (a link round an abbreviation, an address
+# too long for a line, a hard break, lists short enough that their bullets are much of a page).
+OTHERS = ["fr-long", "ar-missile-defense", "zh-missile-defense", "edge-cases"]
 
 
 @pytest.fixture(scope="module")
@@ -33,22 +36,14 @@ def findings(seed_outputs) -> dict[Path, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def spanish(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Spanish fixture built as HTML and PDF."""
-    out = tmp_path_factory.mktemp("es")
-    api.build([SPANISH], ["html", "pdf"], out)
-    return out / "es-pdf"
+def spanish(samples_built) -> Path:
+    """The Spanish sample's build (nested lists, a quote, a table, links, an abbreviation)."""
+    return samples_built / "es-missile-defense"
 
 
 @pytest.fixture(scope="module")
-def others(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built as HTML and PDF: a long French document (page breaks inside blocks, loose and nested
-    lists, a table that runs over pages), an Arabic one (right to left), a Chinese one (no
-    spaces to wrap at) and one of edge cases (a link round an abbreviation, an address too long
-    for a line, a hard break, lists short enough that their bullets are much of a page)."""
-    out = tmp_path_factory.mktemp("others")
-    api.build([FIXTURES / f"{slug}.md" for slug in OTHERS], ["html", "pdf"], out)
-    return out
+def others(samples_built) -> Path:
+    return samples_built
 
 
 def test_three_editions_with_their_names(editions, seed):
@@ -141,16 +136,16 @@ def test_unmarking_an_artifact_fails_our_check(scratch_build, seed):
 
 
 def test_spanish_pdf_carries_the_words_of_its_html(spanish):
-    html = [normalise(text) for text in formats.get("html").read_back(spanish / "es-pdf.html")]
+    html = [normalise(text) for text in formats.get("html").read_back(spanish / "es-missile-defense.html")]
     for edition in EDITIONS:
-        path = spanish / f"es-pdf{edition.suffix}.pdf"
+        path = spanish / f"es-missile-defense{edition.suffix}.pdf"
         assert [normalise(text) for text in PDF.read_back(path)] == html, path.name
-    with pikepdf.open(spanish / "es-pdf.pdf") as pdf:
+    with pikepdf.open(spanish / "es-missile-defense.pdf") as pdf:
         assert str(pdf.Root.Lang) == "es"
 
 
 def test_spanish_pdf_conformance_is_clean(spanish):
-    assert pdf_checks.check(spanish / "es-pdf-large-print.pdf") == []
+    assert pdf_checks.check(spanish / "es-missile-defense-large-print.pdf") == []
 
 
 @pytest.mark.parametrize("slug", OTHERS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from altformats import api, speech
 from altformats.model import normalise
-from conftest import FIXTURES
+from conftest import SAMPLE, SAMPLES
 
 
 def test_does_not_split_after_initials_or_known_abbreviations():
@@ -42,6 +42,23 @@ def test_sentences_join_back_into_every_seed_block(seed):
         assert " ".join(speech.sentences(block.text, known)) == normalise(block.text)
 
 
+def test_chinese_and_arabic_split_at_their_own_sentence_ends_and_join_back():
+    chinese = "美国政府已将我们的计划通知北约。这是一段文字！好吗？"
+    assert speech.sentences(chinese) == ["美国政府已将我们的计划通知北约。", "这是一段文字！", "好吗？"]
+    assert speech.join(speech.sentences(chinese)) == chinese
+    arabic = "لمعظم أوروبا. تسهم الأصول؟ نعم."
+    assert speech.sentences(arabic) == ["لمعظم أوروبا.", "تسهم الأصول؟", "نعم."]
+    assert speech.sentences("Hello。 World") == ["Hello。 World"]  # a space after the stop: joined with it
+
+
+def test_sentences_join_back_into_every_sample_block():
+    for sample in SAMPLES:
+        doc = api.load(sample)
+        known = speech.abbreviations(speech.primary(doc.meta.language), doc.meta.abbreviations)
+        for block in doc.reading_blocks():
+            assert speech.join(speech.sentences(block.text, known)) == normalise(block.text), sample.name
+
+
 def test_pronunciations_change_only_the_spoken_text(seed):
     script = speech.script(seed)
     last = script[-1]
@@ -68,10 +85,10 @@ def test_longest_pronunciation_wins():
 
 
 def test_script_records_blocks_sections_and_cue_ids():
-    doc = api.load(FIXTURES / "es-audio.md")
+    doc = api.load(SAMPLE["hoja-informativa"])
     script = speech.script(doc)
     assert script[0].cue_id == "b1-kind-s1"
-    assert [u.section for u in script if u.role == "heading"] == [1, 2]
+    assert [u.section for u in script if u.role == "heading"] == [1, 2, 3]
     assert {u.block for u in script} == set(range(1, len(doc.reading_blocks()) + 1))
 
 

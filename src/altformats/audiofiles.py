@@ -11,6 +11,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from altformats import speech
 from altformats.errors import AltformatsError
 from altformats.mastering import RATE, SPEECH_RATE, Cue
 from altformats.model import Document, normalise
@@ -47,7 +48,7 @@ def chapters(doc: Document, cues: list[Cue], length: int) -> list[Chapter]:
     starts = [(doc.meta.title, 0)]
     for cue in cues:
         if cue.utterance.role == "heading" and cue.utterance.sentence == 1:
-            heading = " ".join(c.utterance.written for c in cues if c.utterance.block == cue.utterance.block)
+            heading = speech.join([c.utterance.written for c in cues if c.utterance.block == cue.utterance.block])
             starts.append((heading, cue.start))
     ends = [start for _, start in starts[1:]] + [length]
     return [Chapter(title, start, end) for (title, start), end in zip(starts, ends, strict=True)]

@@ -1,7 +1,7 @@
 """The spoken script: each reading block split into sentences, with what the voice says for each.
 
 The written text of an utterance is exactly a sentence of its block (joining a
-block's sentences with single spaces gives the block's normalised text back);
+block's sentences with `join` gives the block's normalised text back);
 pronunciations change only the spoken text, never the written one.
 """
 
@@ -39,7 +39,11 @@ SYMBOL_WORDS: dict[str, dict[str, str]] = {
     "es": {"—": "raya", "–": "guion", "-": "guion", "…": "puntos suspensivos", ".": "punto", "/": "barra"},
 }
 
-SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…؟]+[\"'”’»)\]]*$")
+# Chinese and Japanese end a sentence with a full-width stop and no space: the next sentence
+# starts right after it, and joining the two back needs no space (see join).
+FULL_WIDTH_END = re.compile(r"[。！？]+[」』）〕”’]*$")
+FULL_WIDTH_PIECE = re.compile(r".*?[。！？]+[」』）〕”’]*|.+")
 INITIALS = re.compile(r"^(?:\w\.){2,}$|^\w\.$")  # U.S., U.K., A. (a person's initial)
 ADDRESS = re.compile(r"\b(?:https?://|mailto:)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bwww\.\S+")
 TRAILING_PUNCTUATION = ".,;:!?)]}\"'”’»"
@@ -95,12 +99,18 @@ def sentences(text: str, known: frozenset[str] = frozenset()) -> list[str]:
 
     A full stop ends a sentence only when the next word starts with a capital,
     a digit or an opening quote; "U.S." and other initials and `known`
-    abbreviations never end one (so "the U.S. Government" stays whole).
+    abbreviations never end one (so "the U.S. Government" stays whole). In
+    scripts without capitals (Arabic, Chinese) any letter after the stop will do,
+    and a full-width stop (。！？) ends a sentence even with no space after it.
     """
     words = normalise(text).split(" ")
     found: list[str] = []
     current: list[str] = []
     for word, following in zip(words, [*words[1:], ""], strict=True):
+        *closed, word = FULL_WIDTH_PIECE.findall(word) or [word]
+        for piece in closed:  # a full-width stop inside a run of text ends a sentence there
+            found.append(" ".join([*current, piece]))
+            current = []
         current.append(word)
         if following and _ends_sentence(word, following, known):
             found.append(" ".join(current))
@@ -117,7 +127,16 @@ def _ends_sentence(word: str, following: str, known: frozenset[str]) -> bool:
     if bare.endswith((".", "…")) and (bare in known or INITIALS.match(bare)):
         return False
     opener = following.lstrip("\"'“‘«([¿¡")
-    return bool(opener) and (opener[0].isupper() or opener[0].isdigit() or following[0] in '¿¡"“‘«')
+    caseless = opener[:1].isalpha() and not opener[0].isupper() and not opener[0].islower()  # Arabic, Chinese
+    return bool(opener) and (opener[0].isupper() or opener[0].isdigit() or caseless or following[0] in '¿¡"“‘«')
+
+
+def join(sentences: list[str]) -> str:
+    """A block's text from its sentences: a space between them, none after a full-width stop."""
+    text = ""
+    for sentence in sentences:
+        text += ("" if not text or FULL_WIDTH_END.search(text) else " ") + sentence
+    return text
 
 
 def pronouncer(language: str, declared: dict[str, str]):

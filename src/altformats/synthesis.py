@@ -42,7 +42,7 @@ from altformats.errors import AltformatsError
 
 SAMPLE_RATE = 22_050  # what espeak-ng produces through pyttsx3
 UTTERANCE_TIMEOUT = 60.0  # seconds; a sentence never takes this long to synthesise
-PREFERRED_VOICES = {"en": "en-us"}  # where a bare language tag has several regional voices
+PREFERRED_VOICES = {"en": "en-us", "fr": "fr-fr", "zh": "cmn"}  # a bare tag with several voices: zh is Mandarin
 
 
 @dataclass(frozen=True)

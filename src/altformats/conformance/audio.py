@@ -20,12 +20,18 @@ from pathlib import Path
 
 from altformats.errors import AltformatsError
 from altformats.mastering import PAUSES, RATE, TARGET_LUFS, TRUE_PEAK_LIMIT
+from altformats.speech import join
 
 FRAME = 0.010  # seconds per loudness frame
 SILENCE_DB = -50.0  # a frame quieter than this (RMS, dBFS) is silence; the editions' pauses are digital zero
 EDGE = 0.060  # seconds of slack at each end of a cue (the encoder smears transients)
 MAX_INNER_SILENCE = 0.40  # seconds: the longest pause espeak-ng makes inside a sentence (measured ~0.3)
-WORDS_PER_SECOND = (0.7, 6.0)  # a plausible speaking rate for a cue, headings and dates included
+# A plausible speaking rate for a cue (headings, dates and table cells included), in characters
+# (letters and digits) a second. Words a second means nothing in Chinese, written without spaces,
+# and little for one long word; so the unit is the character, with a band per kind of script: in
+# Han, kana and Hangul a character is a syllable, elsewhere a letter (measured: 2.5-4.1 and 2.1-21.1).
+SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+CHARACTERS_PER_SECOND = {"syllabic": (1.0, 8.0), "alphabetic": (1.5, 30.0)}
 LOUDNESS_TOLERANCE = 1.0  # LU around TARGET_LUFS
 DURATION_TOLERANCE = 0.10  # seconds between the decoded length and the cues plus the closing pause
 MIN_AGREEMENT = 0.9  # envelope correlation of the MP3 and the M4B within a cue (measured >= 0.997 when intact)
@@ -171,7 +177,7 @@ def chapter_findings(kind: str, report: dict, cues: list[CaptionCue]) -> list[st
 def heading_text(first: CaptionCue, cues: list[CaptionCue]) -> str:
     """A heading's whole text: its cues (one per sentence) joined."""
     block = first.identifier.split("-")[0]
-    return " ".join(cue.text for cue in cues if cue.identifier.split("-")[0] == block)
+    return join([cue.text for cue in cues if cue.identifier.split("-")[0] == block])
 
 
 def id3_findings(path: Path) -> list[str]:
@@ -213,7 +219,8 @@ def ebur128(path: Path) -> tuple[float, float]:
         "null",
         "-",
     ]
-    log = subprocess.run(command, capture_output=True, text=True, check=False).stderr
+    # ffmpeg's log prints the tags cut at a byte count, which can split a character (Arabic, Chinese).
+    log = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False).stderr
     summary = log[log.rfind("Summary:") :]
     lufs = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
@@ -269,12 +276,20 @@ def _cue_findings(kind: str, active, cue: CaptionCue) -> list[str]:
     if span.size == 0 or not span[:edge].any() or not span[-edge:].any():
         return [f"{where}: no speech at its start or end"]
     longest = longest_silence(span) * FRAME
-    rate = len(cue.text.split()) / (cue.end - cue.start)
     if longest > MAX_INNER_SILENCE:
         return [f"{where}: {longest:.2f}s of silence inside one sentence"]
-    if not WORDS_PER_SECOND[0] <= rate <= WORDS_PER_SECOND[1]:
-        return [f"{where}: {rate:.1f} words a second is not a speaking rate"]
+    script, characters = speaking_units(cue.text)
+    rate = characters / (cue.end - cue.start)
+    low, high = CHARACTERS_PER_SECOND[script]
+    if not low <= rate <= high:
+        return [f"{where}: {rate:.1f} characters a second is not a speaking rate ({script} script: {low}-{high})"]
     return []
+
+
+def speaking_units(text: str) -> tuple[str, int]:
+    """The kind of script a cue is written in ("syllabic" when most of it is Han, kana or Hangul) and its letters and digits."""
+    characters = sum(char.isalnum() for char in text)
+    return ("syllabic" if 2 * len(SYLLABIC.findall(text)) >= characters > 0 else "alphabetic"), characters
 
 
 def longest_silence(span) -> int:

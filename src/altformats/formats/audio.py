@@ -115,7 +115,7 @@ def cue_blocks(path: Path) -> list[tuple[int, str]]:
             raise AltformatsError(f"{path}: cue {cue.start} has no block identifier (b<block>-<role>-s<sentence>)")
         block, text = int(match.group(1)), html.unescape(" ".join(cue.text.split()))
         if blocks and blocks[-1][0] == block:
-            blocks[-1] = (block, f"{blocks[-1][1]} {text}")
+            blocks[-1] = (block, speech.join([blocks[-1][1], text]))
         else:
             blocks.append((block, text))
     return blocks

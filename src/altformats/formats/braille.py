@@ -17,7 +17,7 @@ from pathlib import Path
 
 from altformats import brailleformat, liblouis, parity, templating
 from altformats.brailleformat import Block
-from altformats.errors import AltformatsError
+from altformats.errors import AltformatsError, Problem
 from altformats.formats.base import Format, Output
 from altformats.model import (
     Abbr,
@@ -71,6 +71,7 @@ CODES: dict[str, dict[int, Code]] = {
         2: Code("pt-pt-g2.ctb", "Braille português abreviado"),
     },
     "nl": {1: Code("nl-NL-g0.utb", "Nederlandse braille")},
+    "ar": {1: Code("ar-ar-g1.utb", "برايل عربي غير مختصر (الدرجة الأولى)")},
 }
 # UEB's alphabetic wordsigns: a letter standing alone means the word. Inside
 # "U.S." or "e.g." the letters do not stand alone, and forward translation
@@ -95,8 +96,14 @@ BACK_TRANSLATION_FIXES: dict[str, tuple[tuple[str, str], ...]] = {
 # Spanish (es-g2) and German (de-g2) contracted braille are left out: liblouis
 # back-translates them too poorly (75-87%, 35% of words) for the check to prove them.
 DEFAULT_GRADE = {"en": 2, "fr": 2, "pt": 2}  # others: grade 1
+# Languages liblouis has tables for, but whose braille the check cannot prove: the build refuses them.
+UNPROVED = {
+    "zh": "Chinese braille spells syllables, not characters, and liblouis reads it back as other characters"
+    " of the same sound (zh-chn.ctb and zhcn-g1.ctb give back under a third of a sample's text)",
+}
 AGREEMENT = 0.97  # share of the source's words that back-translation must return, in order
 WORDS = re.compile(r"[^\W\d_]+|\d+")  # words for the agreement: runs of letters or of digits
+DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script (Arabic-Indic, Devanagari, ...)
 
 
 def code_for(language: str, grade: int | None = None) -> Code:
@@ -107,6 +114,11 @@ def code_for(language: str, grade: int | None = None) -> Code:
     """
     primary = language.split("-")[0].lower()
     grades = CODES.get(primary)
+    if primary in UNPROVED:
+        raise AltformatsError(
+            f"no braille for language {language!r}: {UNPROVED[primary]}; braille is made for {', '.join(sorted(CODES))}"
+            " (build the other formats with --format)"
+        )
     if not grades:
         raise AltformatsError(f"no braille table for language {language!r}; known: {', '.join(sorted(CODES))}")
     if grade is None:
@@ -132,7 +144,10 @@ class BrailleFormat(Format):
     def render(
         self, doc: Document, out_dir: Path, templates: str | None = None, *, building: Collection[str] = ()
     ) -> list[Path]:
-        code = code_for(doc.meta.language, self.grade)
+        try:
+            code = code_for(doc.meta.language, self.grade)
+        except AltformatsError as error:  # say which document asked for it
+            raise AltformatsError([Problem(str(doc.path), None, p.message) for p in error.problems]) from None
         pages = preliminary_pages(doc, code, templates) + body_pages(doc, code)
         brf, proof = (o.path for o in self.outputs(doc, out_dir))
         # BRF: CR LF ends every line (as embossers expect), a form feed starts every page after the first
@@ -359,7 +374,12 @@ def _agreement_differences(edition: str, expected: list[str], back: list[str]) -
 
 def agreement(expected: list[str], found: list[str]) -> float:
     """The share of the expected words (letters or digits, any case) that `found` carries, in order."""
-    want = WORDS.findall(" ".join(expected).casefold())
-    got = WORDS.findall(" ".join(found).casefold())
+    want = WORDS.findall(_digits_by_value(" ".join(expected)).casefold())
+    got = WORDS.findall(_digits_by_value(" ".join(found)).casefold())
     matcher = SequenceMatcher(a=want, b=got, autojunk=False)
     return sum(m.size for m in matcher.get_matching_blocks()) / max(len(want), 1)
+
+
+def _digits_by_value(text: str) -> str:
+    """Every decimal digit as its ASCII digit: braille has one set of digit signs, so "١٦" comes back for "16"."""
+    return DIGIT.sub(lambda m: str(unicodedata.digit(m.group(0))), text)
