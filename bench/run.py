@@ -15,27 +15,16 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from timing import timed  # bench/timing.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "source" / "missile-defense.md"
 ALTFORMATS = Path(sys.executable).with_name("altformats")
 LIBRARIES = "import jinja2, markdown_it, yaml, babel.dates"
-
-
-def timed(command: list[str], runs: int) -> list[float]:
-    """Wall times of `runs` runs of `command` (one untimed warm-up first)."""
-    subprocess.run(command, check=True, capture_output=True)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def main() -> int:

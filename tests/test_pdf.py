@@ -10,6 +10,7 @@ import pytest
 
 from altformats import api, formats
 from altformats.conformance import pdf_checks
+from altformats.conformance.pdf_checks import elements
 from altformats.errors import AltformatsError
 from altformats.formats.pdf import EDITIONS, parse_struct_text
 from altformats.model import normalise
@@ -95,7 +96,7 @@ def test_links_and_abbreviations_are_described(editions, seed):
     with pikepdf.open(editions["pdf-a4"]) as pdf:
         links = [a for page in pdf.pages for a in page.get("/Annots", []) if a.Subtype == "/Link"]
         expansions = {
-            str(elem.E) for elem in _elements(pdf.Root.StructTreeRoot.K[0]) if "/E" in elem and elem.S == "/Span"
+            str(elem.E) for elem in elements(pdf.Root.StructTreeRoot.K[0]) if "/E" in elem and elem.S == "/Span"
         }
     assert links and all(str(a.Contents) == "http://www.state.gov" and int(a.F) & 4 for a in links)
     assert expansions == set(seed.meta.abbreviations.values())
@@ -110,7 +111,7 @@ def test_two_builds_are_byte_identical(built, editions, tmp_path):
 def test_breaking_the_tagged_text_of_a_block_fails_the_check(scratch_build, seed):
     path = scratch_build / seed.slug / f"{seed.slug}-a4.pdf"
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        paragraph = next(e for e in _elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/P" and len(e.K) > 3)
+        paragraph = next(e for e in elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/P" and len(e.K) > 3)
         del paragraph.K[2]  # one run of words leaves the tree
         pdf.save(path)
     reports = api.check([SEED], ["pdf"], scratch_build, conformance=False)
@@ -159,9 +160,9 @@ def test_other_documents_carry_the_words_of_their_html(others, slug):
 
 def test_blocks_cut_by_page_breaks_stay_one_element(others):
     with pikepdf.open(others / "fr-long" / "fr-long-large-print.pdf") as pdf:
-        paragraphs = [e for e in _elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/P"]
+        paragraphs = [e for e in elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/P"]
         pages_of = [{kid.Pg.objgen for kid in e.K if isinstance(kid, pikepdf.Dictionary)} for e in paragraphs]
-        heads = [e for e in _elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/THead"]
+        heads = [e for e in elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/THead"]
     assert any(len(pages) > 1 for pages in pages_of)  # one /P with spans on two pages
     assert len(heads) == 2  # two tables; the long one's head row, repeated on each page, is tagged once
 
@@ -210,14 +211,6 @@ def test_struct_text_parser_skips_labels_attributes_and_annotations():
 def _page_size(path: Path) -> tuple[int, int]:
     with pikepdf.open(path) as pdf:
         return tuple(round(float(v)) for v in pdf.pages[0].mediabox[2:])
-
-
-def _elements(elem):
-    yield elem
-    k = elem.get("/K")
-    for kid in (k if isinstance(k, pikepdf.Array) else [k]) if k is not None else []:
-        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            yield from _elements(kid)
 
 
 def test_nested_lists_sit_inside_their_item_and_numbering_keeps_its_start(samples_built):

@@ -61,13 +61,13 @@ def own_checks(path: Path) -> list[str]:
         return found + _font_problems(pdf) + _heading_problems(root) + _link_problems(pdf)
 
 
-def _elements(elem):
+def elements(elem):
     """`elem` and every structure element under it."""
     yield elem
     k = elem.get("/K")
     for kid in (k if isinstance(k, pikepdf.Array) else [k]) if k is not None else []:
         if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            yield from _elements(kid)
+            yield from elements(kid)
 
 
 def _tagged_content(root: pikepdf.Dictionary) -> set[tuple]:
@@ -75,7 +75,7 @@ def _tagged_content(root: pikepdf.Dictionary) -> set[tuple]:
     owned: set[tuple] = set()
     tops = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
     for top in tops:
-        for elem in _elements(top):
+        for elem in elements(top):
             k = elem.get("/K")
             for kid in (k if isinstance(k, pikepdf.Array) else [k]) if k is not None else []:
                 if isinstance(kid, int) and "/Pg" in elem:
@@ -130,7 +130,7 @@ def _heading_problems(root: pikepdf.Dictionary) -> list[str]:
     empty = [
         str(elem.S)
         for top in tops
-        for elem in _elements(top)
+        for elem in elements(top)
         if str(elem.S) in ("/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6") and not _tagged_content_of(elem)
     ]
     return [f"headings: an empty {role[1:]}" for role in empty]
@@ -139,7 +139,7 @@ def _heading_problems(root: pikepdf.Dictionary) -> list[str]:
 def _tagged_content_of(elem: pikepdf.Dictionary) -> bool:
     return any(
         isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR")
-        for e in _elements(elem)
+        for e in elements(elem)
         for kid in (e.K if isinstance(e.get("/K"), pikepdf.Array) else [e.get("/K")])
     )
 
