@@ -79,7 +79,7 @@ def print_reports(reports: list[api.EditionReport]) -> int:
         mark = "ok  " if report.ok else "FAIL"
         summary = f"{report.blocks} blocks, {report.words} words"
         problems = len(report.differences) + len(report.findings)
-        print(f"{mark} {report.edition:<10} {report.path}  ({summary}; {problems} problem(s))")
+        print(f"{mark} {report.edition:<16} {report.path}  ({summary}; {problems} problem(s))")
         for line in [*map(str, report.differences), *report.findings]:
             print(f"       {line}")
     return 0 if reports and all(r.ok for r in reports) else 1
