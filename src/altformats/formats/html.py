@@ -69,7 +69,7 @@ def element_blocks(root) -> list[str]:
     blocks: list[str] = []
     buffer: list[str] = []
     _collect(main if main is not None else root.find("body"), blocks, buffer)
-    _flush(blocks, buffer)
+    flush_block(blocks, buffer)
     return blocks
 
 
@@ -79,7 +79,7 @@ def _collect(element, blocks: list[str], buffer: list[str]) -> None:
         return
     is_block = tag in BLOCK_TAGS
     if is_block:
-        _flush(blocks, buffer)
+        flush_block(blocks, buffer)
     if tag == "br":
         buffer.append(" ")
     if tag and element.text:
@@ -89,10 +89,11 @@ def _collect(element, blocks: list[str], buffer: list[str]) -> None:
         if child.tail:
             buffer.append(child.tail)
     if is_block:
-        _flush(blocks, buffer)
+        flush_block(blocks, buffer)
 
 
-def _flush(blocks: list[str], buffer: list[str]) -> None:
+def flush_block(blocks: list[str], buffer: list[str]) -> None:
+    """End the block gathered in `buffer`: keep its text if it has any, and empty the buffer."""
     text = "".join(buffer)
     buffer.clear()
     if text.strip():

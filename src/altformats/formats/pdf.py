@@ -24,6 +24,7 @@ from markupsafe import Markup
 from altformats import templating, tools
 from altformats.errors import AltformatsError, Problem
 from altformats.formats.base import Format, Output
+from altformats.formats.html import flush_block
 from altformats.model import Document
 from altformats.output import write_bytes
 
@@ -326,15 +327,15 @@ def parse_struct_text(report: str) -> list[str]:
         while stack and stack[-1][0] >= indent:
             _, closed = stack.pop()
             if closed in BLOCK_TYPES:
-                _flush(blocks, buffer)
+                flush_block(blocks, buffer)
         if kind == "text":
             if not any(open_type in SILENT_TYPES for _, open_type in stack):
                 buffer.append(text)
         elif kind == "element":
             if text in BLOCK_TYPES:
-                _flush(blocks, buffer)
+                flush_block(blocks, buffer)
             stack.append((indent, text))
-    _flush(blocks, buffer)
+    flush_block(blocks, buffer)
     return blocks
 
 
@@ -355,10 +356,3 @@ def _struct_lines(report: str) -> Iterator[tuple[int, str, str]]:
             yield indent, "attribute", body  # an element's attribute (/Headers, /Scope): not text
         elif body:
             yield indent, "element", body.split(" ", 1)[0].removesuffix(":")
-
-
-def _flush(blocks: list[str], buffer: list[str]) -> None:
-    text = "".join(buffer)
-    buffer.clear()
-    if text.strip():
-        blocks.append(text)
