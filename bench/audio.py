@@ -29,8 +29,10 @@ ALTFORMATS = Path(sys.executable).with_name("altformats")
 
 def floor_command(out: Path) -> list[str]:
     """espeak-ng on the whole spoken script, then one MP3 encode, as one shell command."""
-    from altformats import api, speech, synthesis
-    from altformats.audiofiles import PROFILES
+    from altformats import api
+    from altformats.formats.audio import script as speech
+    from altformats.formats.audio import synthesis
+    from altformats.formats.audio.files import PROFILES
 
     doc = api.load(SEED)
     script = out / "spoken.txt"

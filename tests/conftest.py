@@ -1,4 +1,9 @@
-"""Shared fixtures: each sample is built once per session, in every registered format."""
+"""Shared fixtures: each document is built once per session, in only the formats the tests ask for.
+
+A test module says which formats it needs with a module-level ``FORMATS`` tuple; a module under
+``tests/formats/<name>/`` needs ``<name>`` unless it says more; any other module needs every
+registered format. So ``pytest tests/formats/html`` builds HTML and nothing else.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from altformats import api, formats
-from altformats.model import Document
+from altformats.document.model import Document
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "source" / "missile-defense.md"
@@ -20,11 +25,43 @@ STRUCTURES = SAMPLE["structures"]
 # Formats that refuse a sample's language with a clear error (docs/braille.md): the sample is built
 # in every other format, and tests/test_parity.py asserts the error.
 REFUSED = {"zh-missile-defense": {"braille"}}
+# Formats whose editions depend on another built in the same build: the EPUB's page list follows
+# the Letter PDF, and is made only when both are built together (docs/epub.md).
+BUILT_WITH = {"epub": ("pdf",)}
 
 
-def formats_for(sample: Path) -> list[str]:
-    """The registered formats that build `sample` (all but those that refuse its language)."""
-    return [name for name in formats.names() if name not in REFUSED.get(sample.stem, set())]
+def formats_for(sample: Path, names: list[str] | None = None) -> list[str]:
+    """The formats among `names` (default: every registered one) that build `sample`."""
+    return [name for name in names or formats.names() if name not in REFUSED.get(sample.stem, set())]
+
+
+class Builds:
+    """One output folder in which each (document, format) is built at most once per session."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.done: set[tuple[Path, str]] = set()
+
+    def ensure(self, sources: list[Path], names: list[str]) -> Path:
+        """Build whatever of `sources` in `names` is not built yet; return the folder."""
+        for source in sources:
+            missing = {name for name in formats_for(source, names) if (source, name) not in self.done}
+            missing |= {other for name in missing for other in BUILT_WITH.get(name, ())}
+            if missing:
+                ordered = [name for name in formats.names() if name in missing]
+                api.build([source], ordered, self.out)
+                self.done |= {(source, name) for name in ordered}
+        return self.out
+
+
+def needed_formats(request: pytest.FixtureRequest) -> list[str]:
+    """The formats the requesting test module needs (see the module docstring)."""
+    declared = getattr(request.module, "FORMATS", None)
+    parts = Path(request.node.path).relative_to(Path(__file__).parent).parts
+    own = [parts[1]] if len(parts) > 2 and parts[0] == "formats" else []
+    if declared is None and not own:
+        return formats.names()
+    return [name for name in formats.names() if name in {*own, *(declared or ())}]
 
 
 @pytest.fixture(scope="session")
@@ -34,34 +71,36 @@ def seed() -> Document:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The output folder with the seed built once in every registered format."""
-    out = tmp_path_factory.mktemp("build")
-    api.build([SEED], formats.names(), out)
-    return out
+def seed_builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    return Builds(tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="session")
-def samples_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The output folder with every sample built once in every registered format that takes its language."""
-    out = tmp_path_factory.mktemp("samples")
-    batches: dict[tuple[str, ...], list[Path]] = {}
-    for sample in SAMPLES:
-        batches.setdefault(tuple(formats_for(sample)), []).append(sample)
-    for names, sources in batches.items():
-        api.build(sources, names, out)
-    return out
+def sample_builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    return Builds(tmp_path_factory.mktemp("samples"))
 
 
-@pytest.fixture(scope="session")
-def seed_outputs(seed: Document, built: Path) -> dict[str, list[formats.Output]]:
-    """Every format's outputs for the seed, by format name."""
-    return {name: formats.get(name).outputs(seed, built / seed.slug) for name in formats.names()}
+@pytest.fixture(scope="module")
+def built(seed_builds: Builds, request: pytest.FixtureRequest) -> Path:
+    """The output folder with the seed built in the formats this module needs."""
+    return seed_builds.ensure([SEED], needed_formats(request))
+
+
+@pytest.fixture(scope="module")
+def samples_built(sample_builds: Builds, request: pytest.FixtureRequest) -> Path:
+    """The output folder with every sample built in the formats this module needs that take its language."""
+    return sample_builds.ensure(SAMPLES, needed_formats(request))
+
+
+@pytest.fixture(scope="module")
+def seed_outputs(seed: Document, built: Path, request: pytest.FixtureRequest) -> dict[str, list[formats.Output]]:
+    """The seed's outputs in each format this module needs, by format name."""
+    return {name: formats.get(name).outputs(seed, built / seed.slug) for name in needed_formats(request)}
 
 
 @pytest.fixture
-def scratch_build(built: Path, tmp_path: Path) -> Path:
+def scratch_build(built: Path, seed: Document, tmp_path: Path) -> Path:
     """A private copy of the seed's build, for tests that corrupt an output."""
     copy = tmp_path / "build"
-    shutil.copytree(built, copy)
+    shutil.copytree(built / seed.slug, copy / seed.slug)
     return copy

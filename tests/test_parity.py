@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from altformats import api, formats, parity
+from altformats.document.model import TextBlock, normalise
 from altformats.errors import AltformatsError
-from altformats.model import TextBlock, normalise
 from conftest import REFUSED, SAMPLES, SEED
 
 ALL = formats.names()

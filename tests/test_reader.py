@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from altformats import api
+from altformats.document.model import Abbr, Heading, List, Quote, Table, inline_text, normalise
 from altformats.errors import AltformatsError
-from altformats.model import Abbr, Heading, List, Quote, Table, inline_text, normalise
 from conftest import FIXTURES, STRUCTURES
 
 BAD = FIXTURES / "bad"

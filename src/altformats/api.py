@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from altformats import formats
+from altformats.document.model import Document
 from altformats.errors import AltformatsError, Problem
-from altformats.model import Document
 
 DEFAULTS = {
     "sources": "source/*.md",
@@ -37,7 +37,7 @@ def find_sources(sources: Sequence[str | Path] | None = None) -> list[Path]:
 
 def load(path: str | Path) -> Document:
     """Read and validate one source file."""
-    from altformats.reader import load as read
+    from altformats.document.reader import load as read
 
     return read(path)
 
@@ -86,15 +86,16 @@ def build(
 
     docs = load_all(sources)
     chosen = chosen_formats(format_names)
-    building = frozenset(fmt.name for fmt in chosen)
+    together = frozenset(fmt.name for fmt in chosen)
     written: list[Path] = []
     steps = len(docs) * len(chosen)
     for d, doc in enumerate(docs):
         final = Path(out) / doc.slug
         with staged(final) as stage:
+            context = formats.Build(templates, together)
             for f, fmt in enumerate(chosen):
                 progress(f"[{d * len(chosen) + f + 1}/{steps}] building {doc.slug}: {fmt.name}")
-                fmt.render(doc, stage, templates, building=building)
+                fmt.render(doc, stage, context)
             names = sorted(path.name for path in stage.iterdir())
         written.extend(final / name for name in names)
     return written

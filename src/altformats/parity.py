@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from altformats.model import TextBlock, normalise
+from altformats.document.model import TextBlock, normalise
 
 SNIPPET_WORDS = 6  # words of context shown either side of a difference
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import jinja2
 
+from altformats.document.model import inline_text
 from altformats.errors import AltformatsError, Problem
-from altformats.model import inline_text
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"  # in an installed wheel
 CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"  # in a source checkout

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from functools import cache
 from importlib import import_module
 
-from altformats.formats.base import Format, Output
+from altformats.formats.base import Build, Format, Output
 
 # name -> "module:Class"; modules are imported only when their format is used,
 # so a quick HTML build never pays for a PDF or audio stack.
@@ -23,11 +22,13 @@ def names() -> list[str]:
     return list(REGISTRY)
 
 
-@cache
 def get(name: str) -> Format:
-    """The format registered as `name` (KeyError if none)."""
+    """A new instance of the format registered as `name` (KeyError if none).
+
+    Not cached: a format reads its options (environment, arguments) when it is made.
+    """
     module, _, cls = REGISTRY[name].partition(":")
     return getattr(import_module(module), cls)()
 
 
-__all__ = ["REGISTRY", "Format", "Output", "get", "names"]
+__all__ = ["REGISTRY", "Build", "Format", "Output", "get", "names"]

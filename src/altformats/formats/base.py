@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from altformats.model import Document
+from altformats.document.model import Document
 
 if TYPE_CHECKING:
     from altformats.parity import Difference
@@ -19,6 +19,28 @@ class Output:
 
     edition: str
     path: Path
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Build:
+    """What the formats of one document's build share: the templates, the formats built, shared work.
+
+    A new Build is made for each document of a build and dropped when it is written, so nothing
+    one format computes for another (the Letter layout the EPUB's page list follows) outlives it.
+    """
+
+    templates: str | None = None  # a user's template folder, searched before the project's
+    formats: frozenset[str] = frozenset()  # every format built for this document in this build
+    _made: dict = field(default_factory=dict, repr=False)
+
+    def shared(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value for `key`, made by `make()` the first time a format asks for it in this build."""
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
 
 
 class Format:
@@ -35,12 +57,10 @@ class Format:
         """The files `render` writes for `doc` into `out_dir`, whose text `read_back` checks."""
         raise NotImplementedError
 
-    def render(
-        self, doc: Document, out_dir: Path, templates: str | None = None, *, building: Collection[str] = ()
-    ) -> list[Path]:
+    def render(self, doc: Document, out_dir: Path, build: Build) -> list[Path]:
         """Write every edition of `doc` into `out_dir`; return the paths written.
 
-        `building` names every format built for `doc` in the same build, so an edition can
+        `build.formats` names every format built for `doc` in the same build, so an edition can
         refer to another only when that one is written too (the EPUB's print page list).
         """
         raise NotImplementedError

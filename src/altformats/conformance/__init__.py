@@ -1,1 +1,0 @@
-"""Conformance checkers run on written files: axe-core and the Nu HTML checker (more per format later)."""

@@ -1,0 +1,305 @@
+"""Read a source file (YAML front matter + CommonMark body) into a validated Document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from altformats.document import frontmatter
+from altformats.document import language as languages
+from altformats.document.model import (
+    Abbr,
+    Block,
+    Cell,
+    Document,
+    Emphasis,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    List,
+    ListItem,
+    MastheadLine,
+    Meta,
+    Paragraph,
+    Quote,
+    Row,
+    Strong,
+    Table,
+    Text,
+    inline_text,
+)
+from altformats.errors import AltformatsError, Problem
+
+LINK_SCHEMES = ("http", "https", "mailto")
+_NAMES = {"em_open": "emphasis", "strong_open": "strong emphasis", "link_open": "a link"}
+# Constructs CommonMark knows that no edition can carry: token type -> what to tell the author.
+UNSUPPORTED = {
+    "html_block": "raw HTML is not allowed (it cannot be carried into audio or braille)",
+    "html_inline": "raw HTML is not allowed (it cannot be carried into audio or braille)",
+    "fence": "code blocks are not supported",
+    "code_block": "code blocks (indented by four spaces) are not supported",
+    "code_inline": "inline code (`...`) is not supported",
+    "hr": "thematic breaks (---, ***) are not supported",
+    "image": "images are not supported",
+}
+
+
+def load(path: str | Path) -> Document:
+    """Read and validate one source file; raise AltformatsError listing every problem."""
+    path = Path(path)
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise AltformatsError(Problem(shown, None, f"cannot read the source: {error.strerror}")) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise AltformatsError(Problem(shown, line, "the source is not UTF-8 text")) from None
+    return parse(text.removeprefix("\ufeff").replace("\r\n", "\n"), shown, slug_of(path))
+
+
+def slug_of(path: Path) -> str:
+    """The slug of a source: its file name without extension."""
+    return path.stem
+
+
+def parse(text: str, path: str, slug: str) -> Document:
+    """Parse a source's text into a Document; raise AltformatsError listing every problem."""
+    yaml_text, body, body_line, problems = frontmatter.split(text, path)
+    if problems:
+        raise AltformatsError(problems)
+    data, lines, problems = frontmatter.parse(yaml_text, path)
+    if problems:
+        raise AltformatsError(problems)
+    values, problems = frontmatter.validate(data, lines, path, 1)
+    if problems:
+        raise AltformatsError(problems)
+    try:
+        date_text = languages.written_date(values["date"], values["language"])
+        direction = languages.direction(values["language"])
+    except ValueError as error:
+        raise AltformatsError(Problem(path, lines.get("language", 1), f"front matter: 'language' {error}")) from None
+    meta = Meta(date_text=date_text, direction=direction, **values)
+    reader = BodyReader(path, body_line, meta.abbreviations)
+    masthead = tuple(reader.masthead(meta, lines))
+    return Document(path=path, slug=slug, meta=meta, masthead=masthead, blocks=reader.read(body))
+
+
+class BodyReader:
+    """Turns markdown-it's token stream into model blocks, collecting every problem."""
+
+    def __init__(self, path: str, first_line: int, abbreviations: dict[str, str]):
+        self.path = path
+        self.offset = first_line
+        self.abbreviations = abbreviations
+        self.abbr_pattern = _abbreviation_pattern(abbreviations)
+        self.problems: list[Problem] = []
+        self.level = 1  # the level of the last heading; the title is level 1
+
+    def read(self, body: str) -> tuple[Block, ...]:
+        """Parse the body; raise AltformatsError if anything in it is wrong or it is empty."""
+        parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+        parser.validateLink = lambda url: True  # parse every link, so link_target can refuse it by name
+        tokens = parser.parse(body)
+        blocks, _ = self.blocks(tokens, 0, None)
+        if not blocks and not self.problems:
+            self.fail(self.offset, "the body is empty: write at least one paragraph after the front matter")
+        if self.problems:
+            raise AltformatsError(self.problems)
+        return tuple(blocks)
+
+    def masthead(self, meta: Meta, lines: dict[str, int]) -> Iterator[MastheadLine]:
+        """The masthead lines in reading order, abbreviations recognised as in the body."""
+        for role in ("kind", "office", "place", "date", "title"):
+            text = meta.date_text if role == "date" else getattr(meta, role)
+            if text:
+                line = lines.get(role, 1)
+                yield MastheadLine(role, _merge(self.words(text, line)), line)
+
+    def fail(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def line(self, token: Token) -> int:
+        return self.offset + (token.map[0] if token.map else 0)
+
+    # -- blocks
+
+    def blocks(self, tokens: list[Token], i: int, close: str | None) -> tuple[list[Block], int]:
+        """Read blocks from tokens[i] until the closing token type; return them and the next index."""
+        blocks: list[Block] = []
+        while i < len(tokens) and tokens[i].type != close:
+            block, i = self.block(tokens, i)
+            if block is not None:
+                blocks.append(block)
+        return blocks, i + 1
+
+    def block(self, tokens: list[Token], i: int) -> tuple[Block | None, int]:
+        token = tokens[i]
+        line = self.line(token)
+        kind = token.type
+        if kind == "heading_open":
+            return self.heading(token, tokens[i + 1], line), i + 3
+        if kind == "paragraph_open":
+            return Paragraph(self.inlines(tokens[i + 1], line), line), i + 3
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            return self.list(tokens, i, line)
+        if kind == "blockquote_open":
+            blocks, i = self.blocks(tokens, i + 1, "blockquote_close")
+            return Quote(tuple(blocks), line), i
+        if kind == "table_open":
+            return self.table(tokens, i, line)
+        snippet = token.content.strip().splitlines()[0] if token.content.strip() else ""
+        message = UNSUPPORTED.get(kind, f"unsupported Markdown construct '{kind}'")
+        self.fail(line, f"{message}: {snippet!r}" if snippet and kind == "html_block" else message)
+        return None, _skip(tokens, i)
+
+    def heading(self, token: Token, inline: Token, line: int) -> Heading | None:
+        level = int(token.tag[1])
+        if level == 1:
+            self.fail(
+                line, "a level-1 heading ('#') in the body: the title (front matter 'title') is the only one; use '##'"
+            )
+        elif level > self.level + 1:
+            self.fail(line, f"heading level {level} ('{'#' * level}') skips level {self.level + 1}")
+        self.level = max(level, 2)
+        children = self.inlines(inline, line)
+        if not inline_text(children).strip():
+            self.fail(line, "empty heading")
+        return Heading(level, children, line)
+
+    def list(self, tokens: list[Token], i: int, line: int) -> tuple[List, int]:
+        opener = tokens[i]
+        close = opener.type.replace("_open", "_close")
+        items: list[ListItem] = []
+        tight = True
+        i += 1
+        while tokens[i].type != close:
+            item_line = self.line(tokens[i])
+            tight = tight and not any(t.type == "paragraph_open" and not t.hidden for t in tokens[i + 1 : i + 2])
+            blocks, i = self.blocks(tokens, i + 1, "list_item_close")
+            if not blocks:
+                self.fail(item_line, "empty list item")
+            items.append(ListItem(tuple(blocks), item_line))
+        start = int(opener.attrGet("start") or 1)
+        return List(opener.type.startswith("ordered"), start, tight, tuple(items), line), i + 1
+
+    def table(self, tokens: list[Token], i: int, line: int) -> tuple[Table, int]:
+        head: list[Row] = []
+        body: list[Row] = []
+        rows = head
+        i += 1
+        while tokens[i].type != "table_close":
+            token = tokens[i]
+            if token.type == "tbody_open":
+                rows = body
+            elif token.type == "tr_open":
+                row_line = self.line(token)
+                cells, i = self.cells(tokens, i + 1, row_line)
+                rows.append(Row(tuple(cells), row_line))
+                continue
+            i += 1
+        return Table(tuple(head), tuple(body), line), i + 1
+
+    def cells(self, tokens: list[Token], i: int, line: int) -> tuple[list[Cell], int]:
+        cells: list[Cell] = []
+        while tokens[i].type != "tr_close":
+            opener = tokens[i]
+            style = str(opener.attrGet("style") or "")
+            align = style.removeprefix("text-align:") if style else ""
+            children = self.inlines(tokens[i + 1], line)
+            cells.append(Cell(children, opener.type == "th_open", align, line))
+            i += 3
+        return cells, i + 1
+
+    # -- inlines
+
+    def inlines(self, token: Token, line: int) -> tuple[Inline, ...]:
+        """Convert an inline token's children, tracking the line through soft breaks."""
+        stack: list[tuple[str, Any, list[Inline], int]] = [("root", None, [], line)]
+        for child in token.children or []:
+            kind = child.type
+            current = stack[-1][2]
+            if kind == "text":
+                current.extend(self.words(child.content, line))
+            elif kind in ("softbreak", "hardbreak"):
+                current.append(Text(" ", line) if kind == "softbreak" else LineBreak(line))
+                line += 1
+            elif kind in ("em_open", "strong_open"):
+                stack.append((kind, None, [], line))
+            elif kind == "link_open":
+                stack.append((kind, self.link_target(child, line), [], line))
+            elif kind in ("em_close", "strong_close", "link_close"):
+                opened, target, children, start = stack.pop()
+                if not inline_text(tuple(children)).strip():
+                    self.fail(start, f"{_NAMES[opened]} has no words")
+                stack[-1][2].append(_container(opened, target, _merge(children), start))
+            else:
+                self.fail(line, UNSUPPORTED.get(kind, f"unsupported inline Markdown '{kind}'") + f": {child.content!r}")
+        return _merge(stack[0][2])
+
+    def link_target(self, token: Token, line: int) -> str:
+        target = str(token.attrGet("href") or "")
+        scheme = urlsplit(target).scheme.lower()
+        if scheme not in LINK_SCHEMES:
+            self.fail(line, f"link target {target!r} is not allowed: use an http, https or mailto address")
+        return target
+
+    def words(self, text: str, line: int) -> list[Inline]:
+        """Split text into Text and Abbr nodes wherever a declared abbreviation occurs."""
+        if self.abbr_pattern is None:
+            return [Text(text, line)]
+        nodes: list[Inline] = []
+        last = 0
+        for match in self.abbr_pattern.finditer(text):
+            if match.start() > last:
+                nodes.append(Text(text[last : match.start()], line))
+            nodes.append(Abbr(match.group(), self.abbreviations[match.group()], line))
+            last = match.end()
+        if last < len(text):
+            nodes.append(Text(text[last:], line))
+        return nodes
+
+
+def _abbreviation_pattern(abbreviations: dict[str, str]) -> re.Pattern[str] | None:
+    if not abbreviations:
+        return None
+    longest_first = sorted(abbreviations, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
+
+
+def _container(kind: str, target: Any, children: tuple[Inline, ...], line: int) -> Inline:
+    if kind == "em_open":
+        return Emphasis(children, line)
+    if kind == "strong_open":
+        return Strong(children, line)
+    return Link(target, children, line)
+
+
+def _merge(nodes: list[Inline]) -> tuple[Inline, ...]:
+    """Join neighbouring Text nodes (markdown-it splits text at soft breaks and specials)."""
+    merged: list[Inline] = []
+    for node in nodes:
+        if merged and isinstance(node, Text) and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + node.text, merged[-1].line)
+        else:
+            merged.append(node)
+    return tuple(merged)
+
+
+def _skip(tokens: list[Token], i: int) -> int:
+    """The index after the block that starts at tokens[i] (nesting counted)."""
+    depth = 0
+    while True:
+        depth += tokens[i].nesting
+        i += 1
+        if depth <= 0:
+            return i

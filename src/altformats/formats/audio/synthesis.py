@@ -1,0 +1,200 @@
+"""Speech synthesis through pyttsx3 (espeak-ng on Linux), one utterance per sentence, in a worker process.
+
+pyttsx3 with espeak-ng has traps, measured on this machine, that silently
+lose or change audio; each is handled here:
+
+- `runAndWait()` returns before the WAV is written (espeak synthesises on its
+  own thread): we wait for the `finished-utterance` callback, then until
+  espeak is idle, because the driver keeps touching its buffer after the
+  callback (a next utterance started too early gets a stray chunk) and
+  runAndWait cancels anything espeak still reports as playing (the next
+  utterance then ends with completed=False);
+- an engine dropped right after `runAndWait()` truncates the WAV: the worker
+  keeps one engine alive for its whole life;
+- two `save_to_file` calls before one `runAndWait()` lose the first file: one
+  `save_to_file` per `runAndWait()`;
+- `init()` returns a cached engine, espeak initialises once per process, it
+  carries state (pitch flutter) from one utterance to the next, and changing
+  the rate between utterances does not always take: every document is spoken
+  by a fresh worker process that sets voice and rate once, before its first
+  utterance, so the same script always gives the same samples;
+- properties set on a new engine wait for the first loop, whose end cancels
+  what espeak is still doing and leaves a flag that cancels the *second*
+  utterance (seen here on a loaded machine): an empty loop runs first;
+- no SSML is passed (tags would be read aloud): the script is plain text; the
+  WAVs are 22,050 Hz mono 16-bit, which the caller checks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+from altformats.errors import AltformatsError
+
+SAMPLE_RATE = 22_050  # what espeak-ng produces through pyttsx3
+UTTERANCE_TIMEOUT = 60.0  # seconds; a sentence never takes this long to synthesise
+PREFERRED_VOICES = {"en": "en-us", "fr": "fr-fr", "zh": "cmn"}  # a bare tag with several voices: zh is Mandarin
+
+
+@dataclass(frozen=True)
+class Speech:
+    """The synthesised utterances (16-bit samples at SAMPLE_RATE) and the voice that spoke them."""
+
+    voice: str
+    clips: list[bytes]
+
+
+def synthesise(texts: list[str], language: str, rate: int) -> Speech:
+    """Speak each text with the voice for `language` at `rate` words per minute, in a fresh worker."""
+    from altformats.tools import executable
+
+    executable("espeak-ng", "espeak-ng")  # fail with the install line, not a ctypes error
+    with tempfile.TemporaryDirectory(prefix="altformats-speech-") as folder:
+        request = json.dumps({"texts": texts, "language": language, "rate": rate, "folder": folder})
+        done = subprocess.run(
+            [sys.executable, "-m", "altformats.formats.audio.synthesis"], input=request, capture_output=True, text=True, check=False
+        )
+        if done.returncode != 0:
+            raise AltformatsError(f"speech synthesis failed (exit {done.returncode}):\n{done.stderr.strip()[-2000:]}")
+        voice = json.loads(done.stdout)["voice"]
+        return Speech(voice, [read_clip(Path(folder) / clip_name(i)) for i in range(len(texts))])
+
+
+def clip_name(index: int) -> str:
+    """The file name of the index-th utterance in the worker's folder."""
+    return f"u{index:05d}.wav"
+
+
+def read_clip(path: Path) -> bytes:
+    """The samples of one utterance's WAV, checked to be what the mixer expects."""
+    with wave.open(str(path), "rb") as clip:
+        shape = (clip.getnchannels(), clip.getsampwidth(), clip.getframerate())
+        if shape != (1, 2, SAMPLE_RATE):
+            raise AltformatsError(f"{path.name}: expected mono 16-bit {SAMPLE_RATE} Hz from espeak-ng, got {shape}")
+        return clip.readframes(clip.getnframes())
+
+
+def choose_voice(voices: list, language: str) -> str:
+    """The espeak-ng voice id for a BCP 47 language tag; an error naming the language if there is none."""
+    tag = language.lower()
+    base = tag.split("-")[0]
+    # MBROLA voices need databases Debian ships separately; espeak-ng's own voices always work.
+    usable = sorted((v for v in voices if v.languages and not v.id.startswith("mb/")), key=lambda v: v.id)
+    codes = {v.id: v.languages[0].lower() for v in usable}
+    for wanted in (tag, PREFERRED_VOICES.get(base, base), base):
+        for voice in usable:
+            if codes[voice.id] == wanted:
+                return voice.id
+    regional = sorted((len(code), vid) for vid, code in codes.items() if code.startswith(base + "-"))
+    if not regional:
+        raise AltformatsError(f"espeak-ng has no voice for language {language!r}")
+    return regional[0][1]
+
+
+class Narrator:
+    """One pyttsx3 engine kept alive for the whole worker, speaking one file per runAndWait."""
+
+    def __init__(self, language: str, rate: int):
+        import pyttsx3
+
+        self.engine = pyttsx3.init("espeak")
+        self.finished = threading.Event()
+        self.engine.connect("finished-utterance", self._on_finished)
+        self.voice = choose_voice(self.engine.getProperty("voices"), language)
+        # A new engine queues property changes until a loop runs, and that loop's end cancels
+        # whatever espeak is still busy with (the rate change), leaving a stale "stopping" flag
+        # that cancels the second utterance. An empty loop first makes later changes immediate;
+        # then wait until espeak has applied them.
+        self.engine.runAndWait()
+        self.engine.setProperty("voice", self.voice)
+        self.engine.setProperty("rate", rate)
+        wait_until_applied(rate)
+
+    def _on_finished(self, name: str | None, completed: bool) -> None:
+        self.completed = completed
+        self.finished.set()
+
+    def save(self, text: str, path: Path) -> None:
+        """Speak `text` into `path` and return only when the WAV is complete."""
+        self.finished.clear()
+        # runAndWait's stop() flags "stopping" whenever espeak reports itself busy, and the flag
+        # outlives that loop: left set, it cancels this utterance (completed=False).
+        driver = getattr(getattr(self.engine, "proxy", None), "_driver", None)
+        if hasattr(driver, "_stopping"):  # pyttsx3 2.99's espeak driver; absent elsewhere, so leave it
+            driver._stopping = False
+        self.engine.save_to_file(text, str(path))
+        self.engine.runAndWait()
+        if not self.finished.wait(UTTERANCE_TIMEOUT) or not self.completed:
+            raise AltformatsError(f"espeak-ng did not finish speaking {text[:60]!r}")
+        wait_until_idle()
+        if self.engine.getProperty("voice") != self.voice:
+            raise AltformatsError(f"espeak-ng spoke with {self.engine.getProperty('voice')!r}, not {self.voice!r}")
+
+
+def wait_until_idle() -> None:
+    """Return when espeak's thread is done with the last utterance, or fail after UTTERANCE_TIMEOUT.
+
+    The driver's callback still holds its buffer after notifying, and runAndWait
+    cancels whatever espeak reports as playing, which (on a busy machine) would
+    be the next utterance, reported as completed=False.
+    """
+    from pyttsx3.drivers import _espeak
+
+    _espeak.Synchronize()
+    deadline = time.monotonic() + UTTERANCE_TIMEOUT
+    while _espeak.IsPlaying():
+        if time.monotonic() > deadline:
+            raise AltformatsError("espeak-ng stayed busy after finishing an utterance")
+        time.sleep(0.001)
+
+
+def rate_in_effect() -> int:
+    """The rate espeak is using now (pyttsx3's getProperty passes espeak no `current` flag)."""
+    import ctypes
+
+    from pyttsx3.drivers import _espeak
+
+    get = _espeak.dll.espeak_GetParameter
+    get.argtypes, get.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return get(_espeak.RATE, 1)
+
+
+def wait_until_applied(rate: int) -> None:
+    """Return when espeak's own thread has applied the rate (it queues parameter changes)."""
+    deadline = time.monotonic() + UTTERANCE_TIMEOUT
+    while rate_in_effect() != rate:
+        if time.monotonic() > deadline:
+            raise AltformatsError(f"espeak-ng did not take rate {rate} (it uses {rate_in_effect()})")
+        time.sleep(0.001)
+    wait_until_idle()
+
+
+def main() -> int:
+    """The worker: read a JSON request on stdin, write one WAV per text, print the voice as JSON."""
+    request = json.load(sys.stdin)
+    out = sys.stdout
+    folder = Path(request["folder"])
+    # The espeak driver prints "Audio saved to ..." for every file; keep stdout for our answer.
+    with contextlib.redirect_stdout(sys.stderr):
+        narrator = Narrator(request["language"], int(request["rate"]))
+        for index, text in enumerate(request["texts"]):
+            narrator.save(text, folder / clip_name(index))
+    json.dump({"voice": narrator.voice}, out)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except AltformatsError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,35 @@
+"""The HTML edition: one semantic, self-contained WCAG 2.2 AA page per document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from altformats import templating
+from altformats.document.model import Document
+from altformats.formats.base import Build, Format, Output
+from altformats.output import write_text
+
+
+class HtmlFormat(Format):
+    """Semantic HTML5 from templates/html/, checked by axe-core and the Nu HTML checker."""
+
+    name = "html"
+    description = "HTML5 web page (WCAG 2.2 AA)"
+
+    def outputs(self, doc: Document, out_dir: Path) -> list[Output]:
+        return [Output("html", out_dir / f"{doc.slug}.html")]
+
+    def render(self, doc: Document, out_dir: Path, build: Build) -> list[Path]:
+        path = self.outputs(doc, out_dir)[0].path
+        write_text(path, templating.render("html/page.html.j2", build.templates, doc=doc))
+        return [path]
+
+    def read_back(self, path: Path) -> list[str]:
+        from altformats.formats.html.read import html_blocks
+
+        return html_blocks(path.read_bytes())
+
+    def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
+        from altformats.formats.html import checks
+
+        return checks.check([output.path for output in outputs])

@@ -1,0 +1,24 @@
+"""The few text rules several formats share: ending a block of read-back text, scripts, the language subtag.
+
+Neither a writer nor a reader: the formats' writers and their independent readers may both use it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Han, kana and Hangul: scripts where one character is one syllable (no spaces between words).
+SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+
+
+def primary_language(tag: str) -> str:
+    """The primary subtag of a BCP 47 tag, lower case ("es" for "es-MX")."""
+    return tag.split("-")[0].lower()
+
+
+def flush_block(blocks: list[str], buffer: list[str]) -> None:
+    """End the block gathered in `buffer`: keep its text if it has any, and empty the buffer."""
+    text = "".join(buffer)
+    buffer.clear()
+    if text.strip():
+        blocks.append(text)

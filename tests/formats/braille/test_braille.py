@@ -1,0 +1,253 @@
+"""The braille edition: embosser pages, the right code per language, and a check that catches one changed word."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from altformats import api, formats
+from altformats.document.model import normalise
+from altformats.errors import AltformatsError, MissingTool
+from altformats.formats import braille
+from altformats.formats.braille import layout as brailleformat
+from altformats.formats.braille import louis as liblouis
+from altformats.formats.braille.layout import BLANK, Block
+from altformats.formats.html.read import html_blocks
+from conftest import SAMPLE, SEED
+
+FORMATS = ("braille", "html")  # the HTML edition is the reference these tests compare with
+
+SPANISH = SAMPLE["es-missile-defense"]
+ARABIC = SAMPLE["ar-missile-defense"]
+
+
+@pytest.fixture(scope="module")
+def brf(seed_outputs) -> Path:
+    return seed_outputs["braille"][0].path
+
+
+@pytest.fixture(scope="module")
+def spanish(samples_built) -> Path:
+    """The Spanish sample's build."""
+    return samples_built / SPANISH.stem
+
+
+def pages_of(path: Path) -> list[list[str]]:
+    return [page.split("\r\n")[:-1] for page in path.read_bytes().decode("ascii").split("\f")]
+
+
+def test_brf_pages_are_40_by_25_with_crlf_and_form_feeds(brf):
+    pages = pages_of(brf)
+    assert len(pages) >= 2
+    assert all(len(page) == 25 for page in pages)
+    assert all(len(line) <= 40 for page in pages for line in page)
+    assert all(page[-1].rstrip().endswith(("#A", "#B", "#C", "#D", "#E")) for page in pages[1:])
+    assert pages[0][-1].strip() == "P#A"  # the transcriber's note is preliminary page p1
+
+
+def test_transcriber_note_names_title_date_publisher_and_code(brf, seed):
+    note = " ".join(line.strip() for line in pages_of(brf)[0])
+    for text in (seed.meta.title, seed.meta.date_text, seed.meta.publisher, braille.CODES["en"][2].name):
+        assert liblouis.ascii_braille(braille.cells(braille.CODES["en"][2], text)) in note
+
+
+def test_title_is_centred_and_lists_hang(brf, seed):
+    body = [line for page in pages_of(brf)[1:] for line in page[:-1]]
+    title = liblouis.ascii_braille(braille.cells(braille.CODES["en"][2], seed.meta.title)).split()
+    first = next(line for line in body if line.strip().startswith(title[0]) and line.startswith("   "))
+    assert abs(len(first) - len(first.lstrip()) - (40 - len(first.rstrip()))) <= 1
+    items = [k for k, line in enumerate(body) if line.startswith("_4 ")]
+    assert len(items) == 8
+    assert body[items[0] + 1].startswith("  ") and not body[items[0] + 1].startswith("   ")
+
+
+def test_seed_is_ueb_grade_2_and_reads_back_97_percent(brf, seed):
+    code, blocks = braille.read_braille(brf)
+    assert code.table == "en-ueb-g2.ctb"
+    assert len(blocks) == len(seed.reading_blocks())
+    back = braille.BrailleFormat().read_back(brf)
+    assert braille.agreement([b.text for b in seed.reading_blocks()], back) >= 0.97
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_changing_one_braille_word_fails_the_check(scratch_build, seed, index):
+    output = formats.get("braille").outputs(seed, scratch_build / seed.slug)[index]
+    text = output.path.read_text(encoding="utf-8")
+    # "Europe" (,EUROPE / its cells) becomes "Europa" in the first paragraph only
+    old = "EUROPE" if index == 0 else liblouis.unicode_braille("EUROPE")
+    new = "EUROPA" if index == 0 else liblouis.unicode_braille("EUROPA")
+    assert old in text
+    output.path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    reports = api.check([SEED], ["braille"], scratch_build, conformance=False)
+    [bad] = [r for r in reports if not r.ok]
+    assert bad.path == output.path
+    assert "Europa" in bad.differences[0].found
+
+
+def test_conformance_is_clean(seed_outputs):
+    findings = formats.get("braille").conformance(seed_outputs["braille"])
+    assert findings == {output.path: [] for output in seed_outputs["braille"]}
+
+
+def test_conformance_catches_a_long_line_and_a_lost_page_number(scratch_build, seed):
+    output = formats.get("braille").outputs(seed, scratch_build / seed.slug)[0]
+    pages = output.path.read_bytes().decode("ascii").split("\f")
+    lines = pages[1].split("\r\n")
+    lines[3] = "A" * 41
+    lines[24] = ""
+    pages[1] = "\r\n".join(lines)
+    output.path.write_bytes("\f".join(pages).encode("ascii"))
+    [found] = formats.get("braille").conformance([output]).values()
+    assert any("41 cells" in f for f in found) and any("page number" in f for f in found)
+
+
+def test_rebuilds_are_byte_identical(built, seed, tmp_path):
+    api.build([SEED], ["braille"], tmp_path)
+    for output in formats.get("braille").outputs(seed, built / seed.slug):
+        assert (tmp_path / seed.slug / output.path.name).read_bytes() == output.path.read_bytes()
+
+
+def test_grade_1_reads_the_seed_back_exactly(seed, tmp_path):
+    fmt = braille.BrailleFormat(grade=1)
+    fmt.render(seed, tmp_path, formats.Build())
+    for output in fmt.outputs(seed, tmp_path):
+        assert braille.read_braille(output.path)[0].table == "en-ueb-g1.ctb"
+        assert [normalise(t) for t in fmt.read_back(output.path)] == [normalise(b.text) for b in seed.reading_blocks()]
+        assert fmt.compare(seed, output) == []
+
+
+def test_spanish_gets_spanish_braille_with_the_words_of_its_html(spanish):
+    doc = api.load(SPANISH)
+    fmt = formats.get("braille")
+    brf_path = spanish / f"{SPANISH.stem}.brf"
+    assert braille.read_braille(brf_path)[0].table == "es-g1.ctb"
+    for output in fmt.outputs(doc, spanish):
+        assert fmt.compare(doc, output) == []
+        assert fmt.conformance([output]) == {output.path: []}
+    html = html_blocks((spanish / f"{SPANISH.stem}.html").read_bytes())
+    assert len(fmt.read_back(brf_path)) == len(html)
+    assert braille.agreement(html, fmt.read_back(brf_path)) >= 0.97
+    assert all(r.ok for r in api.check([SPANISH], ["braille"], spanish.parent, conformance=False))
+
+
+def test_arabic_gets_arabic_braille_and_reads_back_every_word(samples_built):
+    doc = api.load(ARABIC)
+    fmt = formats.get("braille")
+    outputs = fmt.outputs(doc, samples_built / doc.slug)
+    assert braille.read_braille(outputs[0].path)[0].table == "ar-ar-g1.utb"
+    expected = [b.text for b in doc.reading_blocks()]
+    for output in outputs:
+        assert fmt.compare(doc, output) == []
+        assert fmt.conformance([output]) == {output.path: []}
+        assert braille.agreement(expected, fmt.read_back(output.path)) == 1.0  # digits compared by value
+
+
+def test_french_long_document_is_clean_over_many_pages(samples_built):
+    doc = api.load(SAMPLE["fr-long"])
+    outputs = formats.get("braille").outputs(doc, samples_built / doc.slug)
+    assert braille.read_braille(outputs[0].path)[0].table == "fr-bfu-g2.ctb"
+    assert formats.get("braille").conformance(outputs) == {output.path: [] for output in outputs}
+
+
+def test_chinese_is_refused_with_the_reason_and_the_languages_braille_is_made_for():
+    with pytest.raises(
+        AltformatsError, match=r"no braille for language 'zh-CN': .*syllables.*; braille is made for ar, de"
+    ):
+        braille.code_for("zh-CN")
+
+
+def test_digits_of_any_script_count_by_value():
+    assert braille.agreement(["16 أبريل 2007"], ["١٦ أبريل ٢٠٠٧"]) == 1.0
+    assert braille.agreement(["16 أبريل 2007"], ["١٦ أبريل ٢٠٠٨"]) < 1.0
+
+
+@pytest.mark.parametrize("language", sorted(braille.CODES))
+def test_every_listed_table_compiles_and_writes_six_dot_braille(language):
+    for code in braille.CODES[language].values():
+        assert set(liblouis.to_braille(code.table, code.name)) <= set(liblouis.TO_ASCII)
+
+
+def test_language_choice(monkeypatch):
+    monkeypatch.setenv("ALTFORMATS_BRAILLE_GRADE", "2")
+    assert braille.code_for("es").table == "es-g1.ctb"  # a preference: Spanish has no grade 2 here
+    monkeypatch.setenv("ALTFORMATS_BRAILLE_GRADE", "1")
+    assert braille.code_for("en").table == "en-ueb-g1.ctb"
+    monkeypatch.delenv("ALTFORMATS_BRAILLE_GRADE")
+    assert braille.code_for("en-GB").table == "en-ueb-g2.ctb"
+    assert braille.code_for("es-MX").table == "es-g1.ctb"
+    with pytest.raises(AltformatsError, match="no grade 2 braille for 'es'"):
+        braille.code_for("es", grade=2)
+    with pytest.raises(AltformatsError, match="no braille table for language 'xx'"):
+        braille.code_for("xx")
+
+
+def test_layout_reads_back_block_by_block_over_pages():
+    long_word = "\u2801" * 90  # longer than two lines: divided with the continuation indicator
+    short = ["\u2803\u2807"] * 30
+    words = BLANK.join(short)
+    one, year = "\u283c\u2801\u2832", "\u283c\u2803\u281a\u281a\u2801\u2832"  # "1." and "2001."
+    blocks = [
+        Block(words, "centred", blank_before=True, blank_after=True),
+        Block(words, "paragraph"),
+        Block(long_word, "paragraph"),
+        Block(words, "item", blank_before=True),
+        Block(words, "item", level=2),
+        Block(words, "hanging", level=2),
+        Block(words, "item", blank_after=True),
+        Block(words, "cell5", blank_before=True, blank_after=True),
+        *[Block(words, "paragraph") for _ in range(12)],
+        # numbered items; a runover line that starts with a number is no item
+        Block(BLANK.join([*short[:12], year, *short]), "paragraph"),
+        Block(BLANK.join([*short[:11], year, *short]), "item", marker=one, blank_before=True),
+        Block(words, "hanging"),
+        Block(words, "item", marker="\u283c\u2803\u2832", blank_after=True),
+    ]
+    pages = brailleformat.paginate(blocks, lambda n: "\u283c" + "\u2801" * n)
+    assert all(len(page) == 25 and all(len(line) <= 40 for line in page) for page in pages)
+    text = brailleformat.page_text(pages, "\r\n")
+    _, body = brailleformat.read_pages(text)
+    lines = [line for page in body for line in page]
+    assert sum(line.lstrip().startswith(year + " ") for line in lines) == 2
+    assert brailleformat.read_blocks(lines) == [b.cells for b in blocks]
+
+
+def test_a_missing_liblouis_fails_loudly(monkeypatch):
+    monkeypatch.setenv("ALTFORMATS_LOUIS_BINDING", "/nonexistent/louis/__init__.py")
+    liblouis.binding.cache_clear()
+    try:
+        with pytest.raises(MissingTool, match="python3-louis"):
+            liblouis.binding()
+    finally:
+        monkeypatch.delenv("ALTFORMATS_LOUIS_BINDING")
+        liblouis.binding.cache_clear()
+
+
+def test_a_symbol_the_code_lacks_is_spelled_out_not_lost():
+    code = braille.CODES["es"][1]
+    text = braille.back_translate(code, braille.cells(code, "Hola • mundo 😀"))
+    assert text == "Hola (bullet) mundo (grinning face)"
+
+
+def test_a_file_naming_no_code_is_a_difference_not_a_crash(scratch_build, seed):
+    output = formats.get("braille").outputs(seed, scratch_build / seed.slug)[0]
+    output.path.write_bytes(output.path.read_bytes().replace(b"3TRACT$", b"XTRACT$"))
+    [difference] = formats.get("braille").compare(seed, output)
+    assert "no known braille code" in difference.found
+
+
+def test_back_translation_losing_words_fails_even_when_cells_agree():
+    assert braille._agreement_differences("braille", ["one two three four"], ["one two three four"]) == []
+    [difference] = braille._agreement_differences("braille", ["one two three four"], ["one two three"])
+    assert difference.found == "75.0%"
+
+
+def test_ueb_shows_emphasis_and_reads_back_the_words_only():
+    from altformats.document.model import Emphasis, Strong, Text
+
+    code = braille.CODES["en"][2]
+    inlines = (Text("a ", 1), Emphasis((Text("quiet", 1),), 1), Text(" and ", 1), Strong((Text("bold", 1),), 1))
+    braille_cells = braille.cells(code, inlines)
+    assert "\u2828\u2802" in braille_cells and "\u2818\u2802" in braille_cells  # italic and bold word indicators
+    assert braille_cells != braille.cells(code, "a quiet and bold")
+    assert braille.back_translate(code, braille_cells) == "a quiet and bold"
