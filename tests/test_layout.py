@@ -49,7 +49,7 @@ def _writer_module(name: str) -> bool:
 
 
 def test_every_format_is_a_package_with_a_reader_and_its_checkers():
-    assert FORMAT_PACKAGES == sorted(formats.names())
+    assert sorted(formats.names()) == FORMAT_PACKAGES
     for name in FORMAT_PACKAGES:
         assert (PACKAGE / name / "read.py").exists(), f"formats/{name}/read.py: the independent reader"
         assert (PACKAGE / name / "checks.py").exists(), f"formats/{name}/checks.py: its conformance checkers"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+SOFT_HYPHEN = "\u00ad"
 # Han, kana and Hangul: scripts where one character is one syllable (no spaces between words).
 SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
 
@@ -22,3 +23,9 @@ def flush_block(blocks: list[str], buffer: list[str]) -> None:
     buffer.clear()
     if text.strip():
         blocks.append(text)
+
+
+def counted(text: str) -> int:
+    """How many characters of `text` count as positions in the reading text: all but whitespace and
+    soft hyphens (where a print page begins, for the EPUB's page list)."""
+    return sum(1 for c in text if not c.isspace() and c != SOFT_HYPHEN)

@@ -104,7 +104,7 @@ class Heading:
     kind = "heading"
 
     def reading_blocks(self) -> Iterator[TextBlock]:
-        yield TextBlock("heading", inline_text(self.children), self.line)
+        yield TextBlock("heading", inline_text(self.children), self.line, self.children)
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class Paragraph:
     kind = "paragraph"
 
     def reading_blocks(self) -> Iterator[TextBlock]:
-        yield TextBlock("paragraph", inline_text(self.children), self.line)
+        yield TextBlock("paragraph", inline_text(self.children), self.line, self.children)
 
 
 @dataclass(frozen=True)
@@ -192,7 +192,7 @@ class Table:
 
     def reading_blocks(self) -> Iterator[TextBlock]:
         for cell in self.text_cells():
-            yield TextBlock("cell", inline_text(cell.children), cell.line)
+            yield TextBlock("cell", inline_text(cell.children), cell.line, cell.children)
 
     def text_cells(self) -> Iterator[Cell]:
         """The cells that hold words, row by row (an empty cell has none for any edition to carry)."""
@@ -213,6 +213,7 @@ class TextBlock:
     role: str
     text: str
     line: int
+    inlines: tuple[Inline, ...] = field(default=(), compare=False)  # the words as the model has them
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,7 @@ class Document:
 
     def reading_blocks(self) -> list[TextBlock]:
         """Every block of reading text, in reading order: the masthead, then the body."""
-        blocks = [TextBlock(m.role, inline_text(m.children), m.line) for m in self.masthead]
+        blocks = [TextBlock(m.role, inline_text(m.children), m.line, m.children) for m in self.masthead]
         for block in self.blocks:
             blocks.extend(block.reading_blocks())
         return blocks

@@ -166,7 +166,7 @@ def _marked(markup: str, starts: tuple[int, ...]) -> str:
     import lxml.html
 
     from altformats.formats.epub.pages import mark_pages
-    from altformats.formats.pdf.pages import counted
+    from altformats.text import counted
 
     root = lxml.html.document_fromstring(markup)
     body = root.find("body")

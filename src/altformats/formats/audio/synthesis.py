@@ -61,7 +61,11 @@ def synthesise(texts: list[str], language: str, rate: int) -> Speech:
     with tempfile.TemporaryDirectory(prefix="altformats-speech-") as folder:
         request = json.dumps({"texts": texts, "language": language, "rate": rate, "folder": folder})
         done = subprocess.run(
-            [sys.executable, "-m", "altformats.formats.audio.synthesis"], input=request, capture_output=True, text=True, check=False
+            [sys.executable, "-m", "altformats.formats.audio.synthesis"],
+            input=request,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode != 0:
             raise AltformatsError(f"speech synthesis failed (exit {done.returncode}):\n{done.stderr.strip()[-2000:]}")

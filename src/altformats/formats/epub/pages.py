@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from altformats.errors import AltformatsError
-from altformats.formats.pdf.pages import counted
+from altformats.text import counted
 
 # Parents whose content model has no room for a span between their children.
 CLOSED = frozenset("ul ol dl table thead tbody tfoot tr colgroup".split())

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from altformats.text import counted
+
 # Boxes that print no reading text: list bullets and numbers, and a link's address printed after it.
 FURNITURE_CLASS = "print-url"
-SOFT_HYPHEN = "\u00ad"
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,6 @@ class Pagination:
 
     starts: tuple[int, ...]
     characters: int
-
-
-def counted(text: str) -> int:
-    """How many characters of `text` count as positions: all but whitespace and soft hyphens."""
-    return sum(1 for c in text if not c.isspace() and c != SOFT_HYPHEN)
 
 
 def pagination(document) -> Pagination:
