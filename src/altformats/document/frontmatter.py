@@ -25,7 +25,6 @@ KEYS: dict[str, Any] = {
     "abbreviations": {},
     "pronunciations": {},
 }
-MAPPING_KEYS = ("abbreviations", "pronunciations")
 DATE_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 # BCP 47, the common shapes: language[-script][-region][-variant...]
 LANGUAGE_TAG = re.compile(r"[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|\d{3}))?(-[a-zA-Z\d]{5,8})*")
