@@ -14,7 +14,9 @@ from lxml import etree
 from altformats import api, formats
 from altformats.document.model import normalise
 from altformats.errors import AltformatsError
-from altformats.formats.epub import CONFORMS_TO, ace, build_epub, epub_blocks, epubcheck, spine_documents
+from altformats.formats.epub import checks
+from altformats.formats.epub.read import epub_blocks, spine_documents
+from altformats.formats.epub.write import CONFORMS_TO, build_epub
 from altformats.formats.html.read import html_blocks
 from conftest import SAMPLE, SEED
 
@@ -207,12 +209,12 @@ def books(seed_epub, others) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def epubcheck_findings(books) -> dict[Path, list[str]]:
-    return epubcheck.check(books)
+    return checks.epubcheck(books)
 
 
 @pytest.fixture(scope="module")
 def ace_findings(books) -> dict[Path, list[str]]:
-    return ace.check(books)
+    return checks.ace(books)
 
 
 def test_epubcheck_reports_no_error_and_no_warning(epubcheck_findings, books):
@@ -229,6 +231,6 @@ def test_ace_finds_what_ebooklib_leaves_out(seed_epub, tmp_path):
     copy.write_bytes(seed_epub.read_bytes())
     bare = re.compile(rb'<meta property="schema:[^<]*</meta>| xml:lang="en"')
     _rewrite(copy, OPF, lambda data: bare.sub(b"", data))
-    [found] = ace.check([copy]).values()
+    [found] = checks.ace([copy]).values()
     rules = {line.split()[1] for line in found}
     assert {"epub-lang", "metadata-accessmode", "metadata-accessibilityhazard"} <= rules

@@ -13,7 +13,7 @@ from lxml import etree
 from altformats import api, formats
 from altformats.document.model import normalise
 from altformats.errors import AltformatsError
-from altformats.formats.epub import epub_blocks
+from altformats.formats.epub.read import epub_blocks
 from conftest import FIXTURES, SEED
 
 OPF = "EPUB/content.opf"

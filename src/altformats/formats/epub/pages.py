@@ -1,7 +1,8 @@
 """The EPUB's print page markers: an empty pagebreak span where each Letter page begins.
 
-The positions come from altformats.pdf_pages (characters of reading text before each page's
-first character). Here they are found again in the content document's text and marked with
+The positions come from the PDF package's ``letter_pages(doc, build)`` (altformats.formats.pdf):
+characters of reading text before each Letter page's first character. Here they are found
+again in the content document's text and marked with
 ``<span epub:type="pagebreak" role="doc-pagebreak" id="page-N" aria-label="N"/>``, which adds
 no text. A page that begins with a block gets its marker just before that block (or inside it,
 first, where no span may stand before it: a list item, a table cell); a page that begins inside
