@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -145,7 +146,7 @@ def back_translate(code: Code, braille: str) -> str:
     return text
 
 
-def _replacer(replacement: str):
+def _replacer(replacement: str) -> Callable[[re.Match[str]], str]:
     """A re.sub replacement: the text itself, or "letter": a wordsign back to its letter, in its case."""
     if replacement != "letter":
         return lambda _: replacement
