@@ -9,10 +9,10 @@ import pytest
 from altformats import api, formats
 from altformats.document.model import normalise
 from altformats.errors import AltformatsError, MissingTool
-from altformats.formats import braille
-from altformats.formats.braille import layout as brailleformat
+from altformats.formats.braille import BrailleFormat, codes, layout, read
 from altformats.formats.braille import louis as liblouis
-from altformats.formats.braille.layout import BLANK, Block
+from altformats.formats.braille.layout import Block
+from altformats.formats.braille.louis import BLANK
 from altformats.formats.html.read import html_blocks
 from conftest import SAMPLE, SEED
 
@@ -48,13 +48,13 @@ def test_brf_pages_are_40_by_25_with_crlf_and_form_feeds(brf):
 
 def test_transcriber_note_names_title_date_publisher_and_code(brf, seed):
     note = " ".join(line.strip() for line in pages_of(brf)[0])
-    for text in (seed.meta.title, seed.meta.date_text, seed.meta.publisher, braille.CODES["en"][2].name):
-        assert liblouis.ascii_braille(braille.cells(braille.CODES["en"][2], text)) in note
+    for text in (seed.meta.title, seed.meta.date_text, seed.meta.publisher, codes.CODES["en"][2].name):
+        assert liblouis.ascii_braille(codes.cells(codes.CODES["en"][2], text)) in note
 
 
 def test_title_is_centred_and_lists_hang(brf, seed):
     body = [line for page in pages_of(brf)[1:] for line in page[:-1]]
-    title = liblouis.ascii_braille(braille.cells(braille.CODES["en"][2], seed.meta.title)).split()
+    title = liblouis.ascii_braille(codes.cells(codes.CODES["en"][2], seed.meta.title)).split()
     first = next(line for line in body if line.strip().startswith(title[0]) and line.startswith("   "))
     assert abs(len(first) - len(first.lstrip()) - (40 - len(first.rstrip()))) <= 1
     items = [k for k, line in enumerate(body) if line.startswith("_4 ")]
@@ -63,11 +63,11 @@ def test_title_is_centred_and_lists_hang(brf, seed):
 
 
 def test_seed_is_ueb_grade_2_and_reads_back_97_percent(brf, seed):
-    code, blocks = braille.read_braille(brf)
+    code, blocks = read.read_braille(brf)
     assert code.table == "en-ueb-g2.ctb"
     assert len(blocks) == len(seed.reading_blocks())
-    back = braille.BrailleFormat().read_back(brf)
-    assert braille.agreement([b.text for b in seed.reading_blocks()], back) >= 0.97
+    back = BrailleFormat().read_back(brf)
+    assert read.agreement([b.text for b in seed.reading_blocks()], back) >= 0.97
 
 
 @pytest.mark.parametrize("index", [0, 1])
@@ -109,10 +109,10 @@ def test_rebuilds_are_byte_identical(built, seed, tmp_path):
 
 
 def test_grade_1_reads_the_seed_back_exactly(seed, tmp_path):
-    fmt = braille.BrailleFormat(grade=1)
+    fmt = BrailleFormat(grade=1)
     fmt.render(seed, tmp_path, formats.Build())
     for output in fmt.outputs(seed, tmp_path):
-        assert braille.read_braille(output.path)[0].table == "en-ueb-g1.ctb"
+        assert read.read_braille(output.path)[0].table == "en-ueb-g1.ctb"
         assert [normalise(t) for t in fmt.read_back(output.path)] == [normalise(b.text) for b in seed.reading_blocks()]
         assert fmt.compare(seed, output) == []
 
@@ -121,13 +121,13 @@ def test_spanish_gets_spanish_braille_with_the_words_of_its_html(spanish):
     doc = api.load(SPANISH)
     fmt = formats.get("braille")
     brf_path = spanish / f"{SPANISH.stem}.brf"
-    assert braille.read_braille(brf_path)[0].table == "es-g1.ctb"
+    assert read.read_braille(brf_path)[0].table == "es-g1.ctb"
     for output in fmt.outputs(doc, spanish):
         assert fmt.compare(doc, output) == []
         assert fmt.conformance([output]) == {output.path: []}
     html = html_blocks((spanish / f"{SPANISH.stem}.html").read_bytes())
     assert len(fmt.read_back(brf_path)) == len(html)
-    assert braille.agreement(html, fmt.read_back(brf_path)) >= 0.97
+    assert read.agreement(html, fmt.read_back(brf_path)) >= 0.97
     assert all(r.ok for r in api.check([SPANISH], ["braille"], spanish.parent, conformance=False))
 
 
@@ -135,18 +135,18 @@ def test_arabic_gets_arabic_braille_and_reads_back_every_word(samples_built):
     doc = api.load(ARABIC)
     fmt = formats.get("braille")
     outputs = fmt.outputs(doc, samples_built / doc.slug)
-    assert braille.read_braille(outputs[0].path)[0].table == "ar-ar-g1.utb"
+    assert read.read_braille(outputs[0].path)[0].table == "ar-ar-g1.utb"
     expected = [b.text for b in doc.reading_blocks()]
     for output in outputs:
         assert fmt.compare(doc, output) == []
         assert fmt.conformance([output]) == {output.path: []}
-        assert braille.agreement(expected, fmt.read_back(output.path)) == 1.0  # digits compared by value
+        assert read.agreement(expected, fmt.read_back(output.path)) == 1.0  # digits compared by value
 
 
 def test_french_long_document_is_clean_over_many_pages(samples_built):
     doc = api.load(SAMPLE["fr-long"])
     outputs = formats.get("braille").outputs(doc, samples_built / doc.slug)
-    assert braille.read_braille(outputs[0].path)[0].table == "fr-bfu-g2.ctb"
+    assert read.read_braille(outputs[0].path)[0].table == "fr-bfu-g2.ctb"
     assert formats.get("braille").conformance(outputs) == {output.path: [] for output in outputs}
 
 
@@ -154,32 +154,32 @@ def test_chinese_is_refused_with_the_reason_and_the_languages_braille_is_made_fo
     with pytest.raises(
         AltformatsError, match=r"no braille for language 'zh-CN': .*syllables.*; braille is made for ar, de"
     ):
-        braille.code_for("zh-CN")
+        codes.code_for("zh-CN")
 
 
 def test_digits_of_any_script_count_by_value():
-    assert braille.agreement(["16 أبريل 2007"], ["١٦ أبريل ٢٠٠٧"]) == 1.0
-    assert braille.agreement(["16 أبريل 2007"], ["١٦ أبريل ٢٠٠٨"]) < 1.0
+    assert read.agreement(["16 أبريل 2007"], ["١٦ أبريل ٢٠٠٧"]) == 1.0
+    assert read.agreement(["16 أبريل 2007"], ["١٦ أبريل ٢٠٠٨"]) < 1.0
 
 
-@pytest.mark.parametrize("language", sorted(braille.CODES))
+@pytest.mark.parametrize("language", sorted(codes.CODES))
 def test_every_listed_table_compiles_and_writes_six_dot_braille(language):
-    for code in braille.CODES[language].values():
+    for code in codes.CODES[language].values():
         assert set(liblouis.to_braille(code.table, code.name)) <= set(liblouis.TO_ASCII)
 
 
 def test_language_choice(monkeypatch):
     monkeypatch.setenv("ALTFORMATS_BRAILLE_GRADE", "2")
-    assert braille.code_for("es").table == "es-g1.ctb"  # a preference: Spanish has no grade 2 here
+    assert codes.code_for("es").table == "es-g1.ctb"  # a preference: Spanish has no grade 2 here
     monkeypatch.setenv("ALTFORMATS_BRAILLE_GRADE", "1")
-    assert braille.code_for("en").table == "en-ueb-g1.ctb"
+    assert codes.code_for("en").table == "en-ueb-g1.ctb"
     monkeypatch.delenv("ALTFORMATS_BRAILLE_GRADE")
-    assert braille.code_for("en-GB").table == "en-ueb-g2.ctb"
-    assert braille.code_for("es-MX").table == "es-g1.ctb"
+    assert codes.code_for("en-GB").table == "en-ueb-g2.ctb"
+    assert codes.code_for("es-MX").table == "es-g1.ctb"
     with pytest.raises(AltformatsError, match="no grade 2 braille for 'es'"):
-        braille.code_for("es", grade=2)
+        codes.code_for("es", grade=2)
     with pytest.raises(AltformatsError, match="no braille table for language 'xx'"):
-        braille.code_for("xx")
+        codes.code_for("xx")
 
 
 def test_layout_reads_back_block_by_block_over_pages():
@@ -203,13 +203,13 @@ def test_layout_reads_back_block_by_block_over_pages():
         Block(words, "hanging"),
         Block(words, "item", marker="\u283c\u2803\u2832", blank_after=True),
     ]
-    pages = brailleformat.paginate(blocks, lambda n: "\u283c" + "\u2801" * n)
+    pages = layout.paginate(blocks, lambda n: "\u283c" + "\u2801" * n)
     assert all(len(page) == 25 and all(len(line) <= 40 for line in page) for page in pages)
-    text = brailleformat.page_text(pages, "\r\n")
-    _, body = brailleformat.read_pages(text)
+    text = layout.page_text(pages, "\r\n")
+    _, body = read.read_pages(text)
     lines = [line for page in body for line in page]
     assert sum(line.lstrip().startswith(year + " ") for line in lines) == 2
-    assert brailleformat.read_blocks(lines) == [b.cells for b in blocks]
+    assert read.read_blocks(lines) == [b.cells for b in blocks]
 
 
 def test_a_missing_liblouis_fails_loudly(monkeypatch):
@@ -224,8 +224,8 @@ def test_a_missing_liblouis_fails_loudly(monkeypatch):
 
 
 def test_a_symbol_the_code_lacks_is_spelled_out_not_lost():
-    code = braille.CODES["es"][1]
-    text = braille.back_translate(code, braille.cells(code, "Hola • mundo 😀"))
+    code = codes.CODES["es"][1]
+    text = read.back_translate(code, codes.cells(code, "Hola • mundo 😀"))
     assert text == "Hola (bullet) mundo (grinning face)"
 
 
@@ -237,17 +237,17 @@ def test_a_file_naming_no_code_is_a_difference_not_a_crash(scratch_build, seed):
 
 
 def test_back_translation_losing_words_fails_even_when_cells_agree():
-    assert braille._agreement_differences("braille", ["one two three four"], ["one two three four"]) == []
-    [difference] = braille._agreement_differences("braille", ["one two three four"], ["one two three"])
+    assert read._agreement_differences("braille", ["one two three four"], ["one two three four"]) == []
+    [difference] = read._agreement_differences("braille", ["one two three four"], ["one two three"])
     assert difference.found == "75.0%"
 
 
 def test_ueb_shows_emphasis_and_reads_back_the_words_only():
     from altformats.document.model import Emphasis, Strong, Text
 
-    code = braille.CODES["en"][2]
+    code = codes.CODES["en"][2]
     inlines = (Text("a ", 1), Emphasis((Text("quiet", 1),), 1), Text(" and ", 1), Strong((Text("bold", 1),), 1))
-    braille_cells = braille.cells(code, inlines)
+    braille_cells = codes.cells(code, inlines)
     assert "\u2828\u2802" in braille_cells and "\u2818\u2802" in braille_cells  # italic and bold word indicators
-    assert braille_cells != braille.cells(code, "a quiet and bold")
-    assert braille.back_translate(code, braille_cells) == "a quiet and bold"
+    assert braille_cells != codes.cells(code, "a quiet and bold")
+    assert read.back_translate(code, braille_cells) == "a quiet and bold"

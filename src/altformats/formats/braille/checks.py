@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from altformats.formats.braille import louis as liblouis
-from altformats.formats.braille.layout import PAGE_LINES, PRELIMINARY, WIDTH
+from altformats.formats.braille.louis import BLANK, FROM_ASCII, TO_ASCII, unicode_braille
+from altformats.formats.braille.spec import PAGE_LINES, PRELIMINARY, WIDTH
 
 
 def check(paths: list[Path]) -> dict[Path, list[str]]:
@@ -46,7 +46,7 @@ def _page_findings(n: int, lines: list[str], proof: bool) -> list[str]:
     found = []
     if len(lines) != PAGE_LINES:
         found.append(f"brf: page {n}: {len(lines)} lines, a page has {PAGE_LINES}")
-    allowed = set(liblouis.TO_ASCII) | {" "} if proof else set(liblouis.FROM_ASCII) | {" "}
+    allowed = set(TO_ASCII) | {" "} if proof else set(FROM_ASCII) | {" "}
     for m, line in enumerate(lines, start=1):
         if len(line) > WIDTH:
             found.append(f"brf: page {n} line {m}: {len(line)} cells, a line has at most {WIDTH}")
@@ -66,7 +66,7 @@ def _numbering_findings(numbers: list[str], proof: bool) -> list[str]:
     How the digits are written depends on the code (French braille uses
     Antoine's digits), so only the order and uniqueness are checked here.
     """
-    cells = [n.replace(liblouis.BLANK, " ") if proof else liblouis.unicode_braille(n) for n in numbers]
+    cells = [n.replace(BLANK, " ") if proof else unicode_braille(n) for n in numbers]
     preliminary = [c.startswith(PRELIMINARY) for c in cells]
     found = []
     if preliminary != sorted(preliminary, reverse=True):

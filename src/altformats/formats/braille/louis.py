@@ -54,11 +54,6 @@ def binding() -> ModuleType:
     return module
 
 
-def version() -> str:
-    """liblouis's version string."""
-    return binding().version()
-
-
 @lru_cache(maxsize=16)
 def check_table(table: str) -> None:
     """Fail loudly unless liblouis can compile `table` (liblouis-data must be installed)."""
