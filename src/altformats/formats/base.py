@@ -78,3 +78,15 @@ class Format:
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         """Run this format's conformance checkers; findings per file (an empty list is clean)."""
         return {output.path: [] for output in outputs}
+
+
+Checker = Callable[[list[Path]], dict[Path, list[str]]]
+
+
+def merged_findings(paths: list[Path], *checkers: Checker) -> dict[Path, list[str]]:
+    """Every checker's findings per path, in checker order (a format with several checkers)."""
+    findings: dict[Path, list[str]] = {path: [] for path in paths}
+    for checker in checkers:
+        for path, found in checker(paths).items():
+            findings[path].extend(found)
+    return findings

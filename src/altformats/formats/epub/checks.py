@@ -15,6 +15,7 @@ from pathlib import Path
 
 from altformats import tools
 from altformats.errors import AltformatsError, MissingTool
+from altformats.formats.base import merged_findings
 
 REPORTED = ("FATAL", "ERROR", "WARNING")  # EPUBCheck's usage and info messages are advice, not failures
 ACE = ("@daisy/ace-cli", "bin/ace.js")
@@ -22,11 +23,7 @@ ACE = ("@daisy/ace-cli", "bin/ace.js")
 
 def check(paths: list[Path]) -> dict[Path, list[str]]:
     """Every checker's findings per EPUB: EPUBCheck's, then Ace's."""
-    findings: dict[Path, list[str]] = {path: [] for path in paths}
-    for checker in (epubcheck, ace):
-        for path, found in checker(paths).items():
-            findings[path].extend(found)
-    return findings
+    return merged_findings(paths, epubcheck, ace)
 
 
 # ---------------------------------------------------------------- EPUBCheck

@@ -6,17 +6,14 @@ import os
 from pathlib import Path
 
 from altformats import tools
+from altformats.formats.base import merged_findings
 
 AXE_SCRIPT = Path(__file__).with_name("axe.mjs")
 
 
 def check(paths: list[Path]) -> dict[Path, list[str]]:
-    """Every finding of both checkers, per page."""
-    findings: dict[Path, list[str]] = {path: [] for path in paths}
-    for checker in (axe, vnu):
-        for path, found in checker(paths).items():
-            findings[path].extend(found)
-    return findings
+    """Every finding of both checkers, per page: axe-core's, then the Nu checker's."""
+    return merged_findings(paths, axe, vnu)
 
 
 def axe(paths: list[Path]) -> dict[Path, list[str]]:
