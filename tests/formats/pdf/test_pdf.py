@@ -11,9 +11,10 @@ import pytest
 from altformats import api, formats
 from altformats.document.model import normalise
 from altformats.errors import AltformatsError
-from altformats.formats.pdf import EDITIONS, parse_struct_text
+from altformats.formats.pdf import EDITIONS
 from altformats.formats.pdf import checks as pdf_checks
 from altformats.formats.pdf.checks import elements
+from altformats.formats.pdf.read import parse_struct_text
 from conftest import SEED
 
 FORMATS = ("pdf", "html")  # the HTML edition is the reference these tests compare with
