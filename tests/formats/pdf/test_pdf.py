@@ -13,6 +13,7 @@ from altformats.document.model import normalise
 from altformats.errors import AltformatsError
 from altformats.formats.pdf import EDITIONS
 from altformats.formats.pdf import checks as pdf_checks
+from altformats.formats.pdf.pages import page_box
 from altformats.formats.pdf.read import parse_struct_text
 from altformats.formats.pdf.tree import walk
 from conftest import SEED
@@ -98,9 +99,7 @@ def test_document_properties_and_outline(editions, seed):
 def test_links_and_abbreviations_are_described(editions, seed):
     with pikepdf.open(editions["pdf-a4"]) as pdf:
         links = [a for page in pdf.pages for a in page.get("/Annots", []) if a.Subtype == "/Link"]
-        expansions = {
-            str(elem.E) for elem in walk(pdf.Root.StructTreeRoot.K[0]) if "/E" in elem and elem.S == "/Span"
-        }
+        expansions = {str(elem.E) for elem in walk(pdf.Root.StructTreeRoot.K[0]) if "/E" in elem and elem.S == "/Span"}
     assert links and all(str(a.Contents) == "http://www.state.gov" and int(a.F) & 4 for a in links)
     assert expansions == set(seed.meta.abbreviations.values())
 
@@ -223,3 +222,16 @@ def test_nested_lists_sit_inside_their_item_and_numbering_keeps_its_start(sample
     assert tree[:4] == ["L (block)", "LI (block)", "LBody (block)", "L (block)"]  # "one a" list inside item "one"
     printed = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "5." in printed.split() and "6." in printed.split()
+
+
+def test_page_box_adapter_reaches_weasyprint_s_box_tree():
+    """The one private WeasyPrint API the page list needs: fails here first if an upgrade drops it."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    page = weasyprint.HTML(string="<p>Hello</p>").render().pages[0]
+    box = page_box(page)
+    assert isinstance(box, boxes.PageBox)
+    assert box is page._page_box
+    with pytest.raises(AltformatsError, match="_page_box"):
+        page_box(object())
