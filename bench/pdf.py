@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from altformats import api, templating
-from altformats.formats.pdf import EDITIONS, print_address
+from altformats import api
+from altformats.formats.pdf import EDITIONS, edition_html
 
 RUNS = 5
 ONE_PROCESS = (
@@ -45,8 +45,7 @@ def median_of(commands: list[list[str]]) -> float:
 def write_html(doc, edition, folder: Path) -> str:
     """Write the HTML altformats lays out for one edition; return its path."""
     page = folder / f"{doc.slug}{edition.suffix}.html"
-    context = {"doc": doc, "edition": edition, "css": edition.css(doc), "print_address": print_address}
-    page.write_text(templating.render("pdf/page.html.j2", **context), encoding="utf-8")
+    page.write_text(edition_html(doc, edition), encoding="utf-8")
     return str(page)
 
 

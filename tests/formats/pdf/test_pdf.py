@@ -11,9 +11,11 @@ import pytest
 from altformats import api, formats
 from altformats.document.model import normalise
 from altformats.errors import AltformatsError
-from altformats.formats.pdf import EDITIONS, parse_struct_text
+from altformats.formats.pdf import EDITIONS
 from altformats.formats.pdf import checks as pdf_checks
-from altformats.formats.pdf.checks import elements
+from altformats.formats.pdf.pages import page_box
+from altformats.formats.pdf.read import parse_struct_text
+from altformats.formats.pdf.tree import walk
 from conftest import SEED
 
 FORMATS = ("pdf", "html")  # the HTML edition is the reference these tests compare with
@@ -97,9 +99,7 @@ def test_document_properties_and_outline(editions, seed):
 def test_links_and_abbreviations_are_described(editions, seed):
     with pikepdf.open(editions["pdf-a4"]) as pdf:
         links = [a for page in pdf.pages for a in page.get("/Annots", []) if a.Subtype == "/Link"]
-        expansions = {
-            str(elem.E) for elem in elements(pdf.Root.StructTreeRoot.K[0]) if "/E" in elem and elem.S == "/Span"
-        }
+        expansions = {str(elem.E) for elem in walk(pdf.Root.StructTreeRoot.K[0]) if "/E" in elem and elem.S == "/Span"}
     assert links and all(str(a.Contents) == "http://www.state.gov" and int(a.F) & 4 for a in links)
     assert expansions == set(seed.meta.abbreviations.values())
 
@@ -113,7 +113,7 @@ def test_two_builds_are_byte_identical(built, editions, tmp_path):
 def test_breaking_the_tagged_text_of_a_block_fails_the_check(scratch_build, seed):
     path = scratch_build / seed.slug / f"{seed.slug}-a4.pdf"
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-        paragraph = next(e for e in elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/P" and len(e.K) > 3)
+        paragraph = next(e for e in walk(pdf.Root.StructTreeRoot.K[0]) if e.S == "/P" and len(e.K) > 3)
         del paragraph.K[2]  # one run of words leaves the tree
         pdf.save(path)
     reports = api.check([SEED], ["pdf"], scratch_build, conformance=False)
@@ -162,9 +162,9 @@ def test_other_documents_carry_the_words_of_their_html(others, slug):
 
 def test_blocks_cut_by_page_breaks_stay_one_element(others):
     with pikepdf.open(others / "fr-long" / "fr-long-large-print.pdf") as pdf:
-        paragraphs = [e for e in elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/P"]
+        paragraphs = [e for e in walk(pdf.Root.StructTreeRoot.K[0]) if e.S == "/P"]
         pages_of = [{kid.Pg.objgen for kid in e.K if isinstance(kid, pikepdf.Dictionary)} for e in paragraphs]
-        heads = [e for e in elements(pdf.Root.StructTreeRoot.K[0]) if e.S == "/THead"]
+        heads = [e for e in walk(pdf.Root.StructTreeRoot.K[0]) if e.S == "/THead"]
     assert any(len(pages) > 1 for pages in pages_of)  # one /P with spans on two pages
     assert len(heads) == 2  # two tables; the long one's head row, repeated on each page, is tagged once
 
@@ -222,3 +222,16 @@ def test_nested_lists_sit_inside_their_item_and_numbering_keeps_its_start(sample
     assert tree[:4] == ["L (block)", "LI (block)", "LBody (block)", "L (block)"]  # "one a" list inside item "one"
     printed = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "5." in printed.split() and "6." in printed.split()
+
+
+def test_page_box_adapter_reaches_weasyprint_s_box_tree():
+    """The one private WeasyPrint API the page list needs: fails here first if an upgrade drops it."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    page = weasyprint.HTML(string="<p>Hello</p>").render().pages[0]
+    box = page_box(page)
+    assert isinstance(box, boxes.PageBox)
+    assert box is page._page_box
+    with pytest.raises(AltformatsError, match="_page_box"):
+        page_box(object())

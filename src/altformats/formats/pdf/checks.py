@@ -12,6 +12,7 @@ from pathlib import Path
 import pikepdf
 
 from altformats.formats.pdf.content import PAINT_OPERATORS
+from altformats.formats.pdf.tree import kids, walk
 
 # pdfua 0.1.3's UA-14-001 (empty headings) crashes on every heading whose /K is an array
 # (getattr on a pikepdf.Array raises ValueError, not AttributeError), so it never runs on a
@@ -61,23 +62,12 @@ def own_checks(path: Path) -> list[str]:
         return found + _font_problems(pdf) + _heading_problems(root) + _link_problems(pdf)
 
 
-def elements(elem):
-    """`elem` and every structure element under it."""
-    yield elem
-    k = elem.get("/K")
-    for kid in (k if isinstance(k, pikepdf.Array) else [k]) if k is not None else []:
-        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-            yield from elements(kid)
-
-
 def _tagged_content(root: pikepdf.Dictionary) -> set[tuple]:
     """(page objgen, MCID) of every marked-content id a structure element in the tree owns."""
     owned: set[tuple] = set()
-    tops = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
-    for top in tops:
-        for elem in elements(top):
-            k = elem.get("/K")
-            for kid in (k if isinstance(k, pikepdf.Array) else [k]) if k is not None else []:
+    for top in kids(root):
+        for elem in walk(top):
+            for kid in kids(elem):
                 if isinstance(kid, int) and "/Pg" in elem:
                     owned.add((elem.Pg.objgen, kid))
                 elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
@@ -102,6 +92,7 @@ def _unmarked(page: pikepdf.Page, tagged: set[tuple]) -> list[str]:
 
 
 def _kind(operands: list, name: str, page: pikepdf.Page, tagged: set[tuple]) -> str:
+    """What a marked section is: "artifact", "tagged", "orphan" (its MCID is not in the tree) or "other"."""
     if operands and operands[0] == pikepdf.Name.Artifact:
         return "artifact"
     properties = operands[1] if name == "BDC" and len(operands) > 1 else None
@@ -126,21 +117,21 @@ def _font_problems(pdf: pikepdf.Pdf) -> list[str]:
 
 def _heading_problems(root: pikepdf.Dictionary) -> list[str]:
     """Headings that mark no content."""
-    tops = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
     empty = [
         str(elem.S)
-        for top in tops
-        for elem in elements(top)
+        for top in kids(root)
+        for elem in walk(top)
         if str(elem.S) in ("/H", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6") and not _tagged_content_of(elem)
     ]
     return [f"headings: an empty {role[1:]}" for role in empty]
 
 
 def _tagged_content_of(elem: pikepdf.Dictionary) -> bool:
+    """True if `elem` or an element under it marks content (an MCID or a marked-content reference)."""
     return any(
         isinstance(kid, int) or (isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR")
-        for e in elements(elem)
-        for kid in (e.K if isinstance(e.get("/K"), pikepdf.Array) else [e.get("/K")])
+        for e in walk(elem)
+        for kid in kids(e)
     )
 
 

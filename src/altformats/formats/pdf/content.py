@@ -1,6 +1,6 @@
 """Reading a PDF page's marked content with pikepdf: which text each marked-content id shows.
 
-Used by the PDF post-pass (altformats.pdf_fixes) and the PDF marking check. Fonts are decoded
+Used by the PDF post-pass (fixes.py and the passes it runs) and the marking check (checks.py). Fonts are decoded
 through their /ToUnicode maps, the maps every tagged PDF must carry for its text to be read.
 """
 
@@ -16,6 +16,8 @@ TEXT_OPERATORS = frozenset({"Tj", "TJ", "'", '"'})
 PAINT_OPERATORS = TEXT_OPERATORS | frozenset({"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do", "EI"})
 
 _HEX = rb"<([0-9A-Fa-f]+)>"
+
+Texts = dict[tuple, dict[int, str]]  # page objgen -> MCID -> text shown: marked_text() of each page
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 What WeasyPrint 70 gets wrong, and what is done here (the template does what it can first):
 - right-to-left text is drawn in visual order, so it reads backwards: put in reading order
-  (altformats.pdf_bidi);
+  (bidi.py);
 - the space at every line wrap is dropped from the text (each line is its own span), so the
   tagged text reads "NuclearArms": the tagged text is lined up with the text of the HTML that
   was laid out, and an invisible space is drawn at the start of each line that lost one
@@ -16,7 +16,7 @@ What WeasyPrint 70 gets wrong, and what is done here (the template does what it 
 - an ``<abbr>`` is a NonStruct with no expansion: it becomes a Span with /E;
 - a list item of paragraphs (a loose list) has no /LBody: one is put round them;
 - list labels are painted after everything else on the page: each is moved to just before
-  its item (altformats.pdf_order), so the page paints in reading order;
+  its item (order.py), so the page paints in reading order;
 - a table's header cells carry IDs but no /Scope: head-row cells get /Scope /Column;
 - a block that runs onto the next page is tagged twice (once per page): the second part is
   merged into the first, so a paragraph stays one paragraph and a list one list.
@@ -32,9 +32,10 @@ from pikepdf import Array, Dictionary, Name
 
 from altformats.document.model import Document, normalise
 from altformats.formats.pdf.bidi import has_rtl, reorder_page
-from altformats.formats.pdf.content import bdc_mcid, marked_text
+from altformats.formats.pdf.content import Texts, bdc_mcid, marked_text
 from altformats.formats.pdf.order import move_labels
 from altformats.formats.pdf.spaces import align, laid_out_text, space_before
+from altformats.formats.pdf.tree import is_element, kids, walk
 
 PAGINATION = Dictionary(Type=Name.Pagination)
 # The HTML elements each structure type comes from, to tell a block cut by a page break (tagged
@@ -65,8 +66,6 @@ SOURCE_TAGS = {
 }
 
 INLINE = frozenset({"/NonStruct", "/Span"})  # the inline elements WeasyPrint may leave empty
-
-Texts = dict[tuple, dict[int, str]]  # page objgen -> MCID -> text shown
 
 
 def fix(data: bytes, doc: Document, html: str) -> bytes:
@@ -108,7 +107,7 @@ def _mend_tree(pdf: pikepdf.Pdf, html: str) -> tuple[Texts, set, dict[tuple, set
         furniture.setdefault(key, set()).update(mcids)
     reachable = {elem.objgen for elem in walk(top)}
     for page in pdf.pages:  # content no element in the tree tags: margin boxes, repeated table heads
-        orphans = {m for m, e in enumerate(_page_parents(root, page)) if _is_elem(e) and e.objgen not in reachable}
+        orphans = {m for m, e in enumerate(_page_parents(root, page)) if is_element(e) and e.objgen not in reachable}
         furniture.setdefault(page.obj.objgen, set()).update(orphans)
     return texts, gaps, furniture
 
@@ -135,28 +134,8 @@ def reading_order(elem: Dictionary) -> Iterator[tuple[tuple, int]]:
     for kid in kids(elem):
         if isinstance(kid, int):
             yield elem.Pg.objgen, kid
-        elif _is_elem(kid) and kid.S != "/Lbl":
+        elif is_element(kid) and kid.S != "/Lbl":
             yield from reading_order(kid)
-
-
-def walk(elem: Dictionary):
-    """`elem` and every structure element under it, in document order."""
-    yield elem
-    for kid in kids(elem):
-        if _is_elem(kid):
-            yield from walk(kid)
-
-
-def kids(elem: Dictionary) -> list:
-    """The /K entries of a structure element as a list (K may be a single kid)."""
-    k = elem.get("/K")
-    if k is None:
-        return []
-    return list(k) if isinstance(k, Array) else [k]
-
-
-def _is_elem(obj) -> bool:
-    return isinstance(obj, Dictionary) and "/S" in obj
 
 
 def _page_parents(root: Dictionary, page: pikepdf.Page) -> Array:
@@ -176,16 +155,16 @@ def _merge_page_splits(elem: Dictionary, offsets: dict, starts: dict[str, set[in
     merged: list = []
     for kid in kids(elem):
         last = merged[-1] if merged else None
-        if _is_elem(kid) and _is_elem(last) and kid.S == last.S and _continues(kid, offsets, starts):
+        if is_element(kid) and is_element(last) and kid.S == last.S and _continues(kid, offsets, starts):
             for grandchild in kids(kid):
-                if _is_elem(grandchild):
+                if is_element(grandchild):
                     grandchild.P = last
             last.K = Array(kids(last) + kids(kid))
         else:
             merged.append(kid)
     elem.K = Array(merged)
     for kid in merged:
-        if _is_elem(kid):
+        if is_element(kid):
             _merge_page_splits(kid, offsets, starts)
 
 
@@ -194,8 +173,8 @@ def _detach_repeated_heads(top: Dictionary, offsets: dict, starts: dict[str, set
     become artifacts); True if there were any."""
     found = False
     for table in [e for e in walk(top) if e.S == "/Table" and _continues(e, offsets, starts)]:
-        heads = [k for k in kids(table) if _is_elem(k) and k.S == "/THead"]
-        table.K = Array([k for k in kids(table) if not (_is_elem(k) and k.S == "/THead")])
+        heads = [k for k in kids(table) if is_element(k) and k.S == "/THead"]
+        table.K = Array([k for k in kids(table) if not (is_element(k) and k.S == "/THead")])
         found = found or bool(heads)
     return found
 
@@ -213,8 +192,8 @@ def _label_moves(top: Dictionary) -> dict[tuple, dict[int, int]]:
     """For each page, the MCIDs of list labels and the first MCID of their item's body."""
     moves: dict[tuple, dict[int, int]] = {}
     for item in (e for e in walk(top) if e.S == "/LI"):
-        labels = [k for k in kids(item) if _is_elem(k) and k.S == "/Lbl"]
-        body = next((m for k in kids(item) if _is_elem(k) and k.S != "/Lbl" for m in reading_order(k)), None)
+        labels = [k for k in kids(item) if is_element(k) and k.S == "/Lbl"]
+        body = next((m for k in kids(item) if is_element(k) and k.S != "/Lbl" for m in reading_order(k)), None)
         for page, mcid in (m for label in labels for m in reading_order(label)):
             if body is not None and body[0] == page:
                 moves.setdefault(page, {})[mcid] = body[1]
@@ -243,10 +222,10 @@ def _drop_hollow_elements(elem: Dictionary) -> None:
     """Take out inline elements with nothing in them (WeasyPrint tags a <br> as two empty
     NonStructs); an empty table cell stays, as the table's shape needs it."""
     for kid in kids(elem):
-        if _is_elem(kid):
+        if is_element(kid):
             _drop_hollow_elements(kid)
     if "/K" in elem:
-        elem.K = Array([k for k in kids(elem) if not (_is_elem(k) and k.S in INLINE and not kids(k))])
+        elem.K = Array([k for k in kids(elem) if not (is_element(k) and k.S in INLINE and not kids(k))])
 
 
 def _detach_furniture(top: Dictionary) -> dict[tuple, set[int]]:
@@ -254,11 +233,11 @@ def _detach_furniture(top: Dictionary) -> dict[tuple, set[int]]:
     found: dict[tuple, set[int]] = {}
     for elem in list(walk(top)):
         for kid in kids(elem):
-            if _is_elem(kid) and kid.S == "/Span" and any(_is_elem(k) for k in kids(kid)):
+            if is_element(kid) and kid.S == "/Span" and any(is_element(k) for k in kids(kid)):
                 for inner in walk(kid):
                     page = inner.Pg.objgen
                     found.setdefault(page, set()).update(int(k) for k in kids(inner) if isinstance(k, int))
-                elem.K = Array([k for k in kids(elem) if not (_is_elem(k) and k.objgen == kid.objgen)])
+                elem.K = Array([k for k in kids(elem) if not (is_element(k) and k.objgen == kid.objgen)])
     return found
 
 
@@ -271,7 +250,7 @@ def _drop_empty_spans(top: Dictionary, texts: Texts) -> dict[tuple, set[int]]:
             empty.setdefault(span.Pg.objgen, set()).update(int(k) for k in kids(span))
         if hollow:
             gone = {span.objgen for span in hollow}
-            elem.K = Array([k for k in kids(elem) if not (_is_elem(k) and k.objgen in gone)])
+            elem.K = Array([k for k in kids(elem) if not (is_element(k) and k.objgen in gone)])
     return empty
 
 
@@ -297,21 +276,21 @@ def _rewrite_content(pdf: pikepdf.Pdf, page: pikepdf.Page, artifacts: set[int], 
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
 
 
-def _text(elem: Dictionary, texts: dict[tuple, dict[int, str]]) -> str:
+def _text(elem: Dictionary, texts: Texts) -> str:
     """The text of a structure element's marked content (its own and its descendants')."""
     parts = []
     for kid in kids(elem):
         if isinstance(kid, int):
             parts.append(texts.get(elem.Pg.objgen, {}).get(int(kid), ""))
-        elif _is_elem(kid):
+        elif is_element(kid):
             parts.append(_text(kid, texts))
     return "".join(parts)
 
 
-def _fix_links(top: Dictionary, texts: dict[tuple, dict[int, str]]) -> None:
+def _fix_links(top: Dictionary, texts: Texts) -> None:
     """Give each link annotation its visible text as /Contents, and the Print flag."""
     for elem in walk(top):
-        siblings = [k for k in kids(elem) if _is_elem(k)]
+        siblings = [k for k in kids(elem) if is_element(k)]
         groups: list[list[Dictionary]] = []
         for kid in siblings:
             if kid.S != "/Link":
@@ -339,7 +318,7 @@ def _uri(link: Dictionary) -> str | None:
     return None
 
 
-def _fix_abbreviations(top: Dictionary, texts: dict[tuple, dict[int, str]], expansions: dict[str, str]) -> None:
+def _fix_abbreviations(top: Dictionary, texts: Texts, expansions: dict[str, str]) -> None:
     """Turn each abbreviation's NonStruct into a Span carrying its expansion in /E."""
     for elem in walk(top):
         if elem.S != "/NonStruct" or not all(_is_text_span(k) for k in kids(elem)) or not kids(elem):
@@ -351,14 +330,14 @@ def _fix_abbreviations(top: Dictionary, texts: dict[tuple, dict[int, str]], expa
 
 
 def _is_text_span(kid) -> bool:
-    return _is_elem(kid) and kid.S == "/Span" and all(isinstance(k, int) for k in kids(kid))
+    return is_element(kid) and kid.S == "/Span" and all(isinstance(k, int) for k in kids(kid))
 
 
 def _fix_table_headers(top: Dictionary) -> None:
     """Give every header cell a /Scope: /Column in the head row, /Row elsewhere."""
     for section in walk(top):
-        for row in (k for k in kids(section) if _is_elem(k) and k.S == "/TR"):
-            for cell in (k for k in kids(row) if _is_elem(k) and k.S == "/TH"):
+        for row in (k for k in kids(section) if is_element(k) and k.S == "/TR"):
+            for cell in (k for k in kids(row) if is_element(k) and k.S == "/TH"):
                 attributes = cell.get("/A")
                 if not isinstance(attributes, Dictionary):
                     attributes = cell.A = Dictionary(O=Name.Table)
@@ -378,13 +357,15 @@ def _nest_sublists(pdf: pikepdf.Pdf, top: Dictionary) -> None:
         return (pages[first[0]], first[1]) if first else (float("inf"), float("inf"))
 
     for outer in [e for e in walk(top) if e.S == "/L"]:
-        items = [k for k in kids(outer) if not (_is_elem(k) and k.S == "/L")]
-        for nested in [k for k in kids(outer) if _is_elem(k) and k.S == "/L"]:
-            before = [i for i in items if _is_elem(i) and i.S == "/LI" and drawn_at(i, outer) < drawn_at(nested, outer)]
+        items = [k for k in kids(outer) if not (is_element(k) and k.S == "/L")]
+        for nested in [k for k in kids(outer) if is_element(k) and k.S == "/L"]:
+            before = [
+                i for i in items if is_element(i) and i.S == "/LI" and drawn_at(i, outer) < drawn_at(nested, outer)
+            ]
             if not before:
                 items.append(nested)
                 continue
-            host = next((k for k in kids(before[-1]) if _is_elem(k) and k.S == "/LBody"), before[-1])
+            host = next((k for k in kids(before[-1]) if is_element(k) and k.S == "/LBody"), before[-1])
             host.K = Array(sorted([*kids(host), nested], key=lambda kid, h=host: drawn_at(kid, h)))
             nested.P = host
         outer.K = Array(items)
@@ -393,9 +374,9 @@ def _nest_sublists(pdf: pikepdf.Pdf, top: Dictionary) -> None:
 def _wrap_list_bodies(pdf: pikepdf.Pdf, top: Dictionary) -> None:
     """Put an /LBody round the content of each list item that has none (a loose list's items)."""
     for item in [e for e in walk(top) if e.S == "/LI"]:
-        label = [k for k in kids(item) if _is_elem(k) and k.S == "/Lbl"]
-        body = [k for k in kids(item) if not (_is_elem(k) and k.S == "/Lbl")]
-        if not body or any(not _is_elem(k) or k.S == "/LBody" for k in body):
+        label = [k for k in kids(item) if is_element(k) and k.S == "/Lbl"]
+        body = [k for k in kids(item) if not (is_element(k) and k.S == "/Lbl")]
+        if not body or any(not is_element(k) or k.S == "/LBody" for k in body):
             continue
         wrapper = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LBody, P=item, K=Array(body)))
         if "/Pg" in item:

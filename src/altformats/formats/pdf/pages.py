@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from altformats.errors import AltformatsError
 from altformats.text import counted
 
 # Boxes that print no reading text: list bullets and numbers, and a link's address printed after it.
@@ -35,7 +36,7 @@ def pagination(document) -> Pagination:
         starts.append(position)
         first: int | None = None
         page_headers: set[int] = set()
-        for text in _page_text(page._page_box, seen_headers, page_headers):
+        for text in _page_text(page_box(page), seen_headers, page_headers):
             if first is None and counted(text):
                 first = position
             position += counted(text)
@@ -43,6 +44,20 @@ def pagination(document) -> Pagination:
         if first is not None:
             starts[-1] = first
     return Pagination(tuple(starts), position)
+
+
+# --- The one use of a WeasyPrint private API (pyproject pins weasyprint>=70,<71) --------------
+# A laid-out page (weasyprint.document.Page) keeps its box tree only as `_page_box`; WeasyPrint
+# has no public way to it. Raising our own error says what broke if an upgrade drops it.
+def page_box(page: object) -> object:
+    """The root box (a weasyprint PageBox) of a laid-out WeasyPrint page."""
+    box = getattr(page, "_page_box", None)
+    if box is None:
+        raise AltformatsError(
+            "WeasyPrint's laid-out page has no _page_box (altformats needs weasyprint>=70,<71 "
+            "for the EPUB's print page list): install a WeasyPrint 70 release"
+        )
+    return box
 
 
 def _page_text(box, seen_headers: set[int], page_headers: set[int]) -> Iterator[str]:

@@ -12,14 +12,12 @@ from collections.abc import Iterable
 
 import pikepdf
 
-from altformats.formats.pdf.content import advance, font_map
+from altformats.formats.pdf.content import Texts, advance, font_map
 
 _WHITE = re.compile(r"\s")
 # Characters the source may hold that no glyph shows: a space lost at a wrap, and format
 # characters (soft hyphen, zero-width space, (non-)joiners, word joiner, BOM).
 UNSHOWN = frozenset(" \u00ad\u200b\u200c\u200d\u2060\ufeff")
-
-Texts = dict[tuple, dict[int, str]]  # page objgen -> MCID -> text shown
 
 
 def laid_out_text(html: str) -> tuple[str, dict[str, set[int]]]:
