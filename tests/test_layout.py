@@ -17,7 +17,7 @@ FORMAT_PACKAGES = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py"
 # is a writer module.
 SHARED = {
     "html": set(),
-    "pdf": {"spec", "content", "tree"},  # PDF facts; content-stream decoding; the structure-tree walk
+    "pdf": {"content", "tree"},  # content-stream decoding; the structure-tree walk
     "epub": {"spec"},  # the container, package paths and the safe XML parser
     "braille": {"spec", "codes", "louis"},  # page geometry; codes and their forward translation; liblouis
     "audio": {"spec", "ffmpeg"},  # the cue grammar and the sound targets; ffprobe and ffmpeg's decoder
