@@ -33,12 +33,23 @@ def floor_command(out: Path) -> list[str]:
     from altformats.formats.audio import script as speech
     from altformats.formats.audio import synthesis
     from altformats.formats.audio.files import PROFILES
+    from altformats.formats.audio.options import DEFAULT_RATE
 
     doc = api.load(SEED)
     script = out / "spoken.txt"
     script.write_text("\n".join(u.spoken for u in speech.script(doc)), encoding="utf-8")
-    voice = synthesis.synthesise(["a"], doc.meta.language, 175).voice
-    espeak = ["espeak-ng", "-v", voice.split("/")[-1], "-s", "175", "-f", str(script), "-w", str(out / "floor.wav")]
+    voice = synthesis.synthesise(["a"], doc.meta.language, DEFAULT_RATE).voice
+    espeak = [
+        "espeak-ng",
+        "-v",
+        voice.split("/")[-1],
+        "-s",
+        str(DEFAULT_RATE),
+        "-f",
+        str(script),
+        "-w",
+        str(out / "floor.wav"),
+    ]
     encode = ["ffmpeg", "-v", "error", "-y", "-i", str(out / "floor.wav"), "-ar", "44100", "-ac", "1"]
     encode += ["-c:a", "libmp3lame", "-b:a", PROFILES["standard"]["bitrate"], str(out / "floor.mp3")]
     return ["sh", "-c", f"{shlex.join(espeak)} && {shlex.join(encode)}"]

@@ -12,9 +12,9 @@ from mutagen.mp3 import MP3, BitrateMode
 from altformats import api, formats
 from altformats.document.model import normalise
 from altformats.formats.audio import checks as sound
-from altformats.formats.audio import files as audiofiles
+from altformats.formats.audio import ffmpeg, read, spec
 from altformats.formats.html.read import html_blocks
-from conftest import SAMPLE, SEED
+from conftest import ROOT, SAMPLE, SEED
 
 FORMATS = ("audio", "html")  # the HTML edition is the reference these tests compare with
 
@@ -42,7 +42,7 @@ def findings(seed, built):
 
 @pytest.fixture(scope="module")
 def cues(files):
-    return sound.read_cues(files["vtt"])
+    return read.read_cues(files["vtt"])
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +89,11 @@ def test_chapters_one_per_section_with_an_ordered_top_level_toc(files, seed, cue
 
 def test_m4b_has_the_same_chapters_for_ffprobe(files):
     def chapters(path):
-        report = sound.probe(path)
+        report = ffmpeg.probe(path)
         return [(c["tags"]["title"], round(float(c["start_time"]), 2)) for c in report["chapters"]]
 
     assert chapters(files["m4b"]) == sorted(chapters(files["mp3"]), key=lambda c: c[1])
-    assert sound.probe(files["m4b"])["streams"][0]["codec_name"] == "aac"
+    assert ffmpeg.probe(files["m4b"])["streams"][0]["codec_name"] == "aac"
 
 
 def test_loudness_on_the_decoded_mp3(files):
@@ -140,7 +140,7 @@ def test_a_changed_caption_is_a_parity_difference(scratch_build, seed):
 def _rewrite_mp3(path, pcm: bytes) -> None:
     """Encode new PCM (44.1 kHz) into `path` and give it the original's ID3 tag back."""
     tags = ID3(str(path))
-    command = [audiofiles.ffmpeg(), "-v", "error", "-y", "-f", "s16le", "-ar", "44100", "-ac", "1", "-i", "-"]
+    command = [ffmpeg.program(), "-v", "error", "-y", "-f", "s16le", "-ar", "44100", "-ac", "1", "-i", "-"]
     subprocess.run(
         [*command, "-c:a", "libmp3lame", "-b:a", "64k", "-id3v2_version", "0", str(path)], input=pcm, check=True
     )
@@ -161,13 +161,13 @@ def _span(cue) -> slice:
 
 def test_a_faithful_re_encode_passes_the_sound_check(scratch_build, seed):
     mp3 = scratch_build / seed.slug / f"{seed.slug}.mp3"
-    _rewrite_mp3(mp3, audiofiles.decode(mp3))
+    _rewrite_mp3(mp3, ffmpeg.decode(mp3))
     assert _sound_problems(scratch_build, seed) == []
 
 
 def test_a_sentence_cut_out_of_the_mp3_fails_the_check(scratch_build, seed, cues):
     mp3 = scratch_build / seed.slug / f"{seed.slug}.mp3"
-    pcm = audiofiles.decode(mp3)
+    pcm = ffmpeg.decode(mp3)
     victim = next(c for c in cues if c.identifier == "b14-paragraph-s2")
     _rewrite_mp3(mp3, pcm[: _span(victim).start] + pcm[_span(victim).stop :])
     assert _sound_problems(scratch_build, seed)
@@ -175,7 +175,7 @@ def test_a_sentence_cut_out_of_the_mp3_fails_the_check(scratch_build, seed, cues
 
 def test_two_sentences_swapped_in_the_mp3_fail_the_check(scratch_build, seed, cues):
     mp3 = scratch_build / seed.slug / f"{seed.slug}.mp3"
-    pcm = audiofiles.decode(mp3)
+    pcm = ffmpeg.decode(mp3)
     one, two = (_span(c) for c in cues if c.identifier in ("b14-paragraph-s1", "b14-paragraph-s3"))
     swapped = pcm[: one.start] + pcm[two] + pcm[one.stop : two.start] + pcm[one] + pcm[two.stop :]
     assert len(swapped) == len(pcm)
@@ -187,7 +187,7 @@ def test_two_sentences_of_the_same_length_swapped_fail_the_check(scratch_build, 
     # "Washington, DC" and "Cooperation with Russia" last within 50 ms of each other: the
     # timing checks cannot tell them apart, the MP3/M4B agreement check can.
     mp3 = scratch_build / seed.slug / f"{seed.slug}.mp3"
-    pcm = bytearray(audiofiles.decode(mp3))
+    pcm = bytearray(ffmpeg.decode(mp3))
     one, two = (_span(c) for c in cues if c.identifier in ("b3-place-s1", "b13-heading-s1"))
     n = min(one.stop - one.start, two.stop - two.start)
     pcm[one.start : one.start + n], pcm[two.start : two.start + n] = (
@@ -245,9 +245,9 @@ def test_missing_ffmpeg_fails_with_the_install_line(monkeypatch, files):
 
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(MissingTool, match="apt-get install ffmpeg"):
-        audiofiles.ffmpeg()
+        ffmpeg.program()
     with pytest.raises(MissingTool, match="apt-get install ffmpeg"):
-        sound.probe(files["mp3"])
+        ffmpeg.probe(files["mp3"])
 
 
 def test_a_decoded_peak_over_the_limit_is_trimmed_and_encoded_again(monkeypatch, tmp_path):
@@ -256,7 +256,7 @@ def test_a_decoded_peak_over_the_limit_is_trimmed_and_encoded_again(monkeypatch,
     real, calls = mastering.measure, []
     # The first decoded peak reads 0.2 dB over the limit: a trim small enough for any document's
     # loudness to stay within the build's allowance, so one more encode must settle it.
-    over = mastering.TRUE_PEAK_LIMIT + 0.2
+    over = spec.TRUE_PEAK_LIMIT + 0.2
 
     def measure_with_a_first_overshoot(pcm):
         lufs, peak = real(pcm)
@@ -281,5 +281,22 @@ def test_a_heading_of_two_sentences_is_one_chapter_titled_with_both(tmp_path):
     )
     api.build([source], ["audio"], tmp_path / "out")
     mp3 = tmp_path / "out" / "two" / "two.mp3"
-    assert [c["tags"]["title"] for c in sound.probe(mp3)["chapters"]] == ["Two", "Why? Because."]
+    assert [c["tags"]["title"] for c in ffmpeg.probe(mp3)["chapters"]] == ["Two", "Why? Because."]
     assert all(r.ok for r in api.check([source], ["audio"], tmp_path / "out")), "the check agrees"
+
+
+def test_a_user_captions_template_changes_the_vtt(tmp_path):
+    source = tmp_path / "short.md"
+    source.write_text('---\ntitle: "Short"\ndate: 2024-01-02\nlanguage: en\n---\n\nA few words.\n', encoding="utf-8")
+    default = (ROOT / "templates" / "audio" / "captions.vtt.j2").read_text(encoding="utf-8")
+    (tmp_path / "mine" / "audio").mkdir(parents=True)
+    (tmp_path / "mine" / "audio" / "captions.vtt.j2").write_text(
+        default.replace("WEBVTT\n", "WEBVTT\n\nNOTE house style\n", 1), encoding="utf-8"
+    )
+    api.build([source], ["audio"], tmp_path / "plain")
+    api.build([source], ["audio"], tmp_path / "styled", templates=str(tmp_path / "mine"))
+    plain, styled = (
+        (tmp_path / out / "short" / "short.vtt").read_text(encoding="utf-8") for out in ("plain", "styled")
+    )
+    assert styled == plain.replace("WEBVTT\n", "WEBVTT\n\nNOTE house style\n", 1) != plain
+    assert all(r.ok for r in api.check([source], ["audio"], tmp_path / "styled")), "the captions still read back"

@@ -49,6 +49,6 @@ def test_running_minimum_and_mean_match_brute_force():
 
 def test_limiter_holds_the_ceiling_and_leaves_quiet_parts_alone():
     signal = np.concatenate([tone(22_050, 1, 0.1), tone(22_050, 1, 1.0), tone(22_050, 1, 0.1)])
-    limited = loudness.limit(signal, -6.0, 441)
+    limited = signal * loudness.limiter_gain(signal, -6.0, 441)  # as mastering.master applies it
     assert np.max(np.abs(limited)) <= 10 ** (-6 / 20) + 1e-12
     assert np.allclose(limited[:10_000], signal[:10_000])

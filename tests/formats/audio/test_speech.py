@@ -5,6 +5,8 @@ from __future__ import annotations
 from altformats import api
 from altformats.document.model import normalise
 from altformats.formats.audio import script as speech
+from altformats.formats.audio import spec
+from altformats.text import primary_language
 from conftest import SAMPLE, SAMPLES
 
 
@@ -46,7 +48,7 @@ def test_sentences_join_back_into_every_seed_block(seed):
 def test_chinese_and_arabic_split_at_their_own_sentence_ends_and_join_back():
     chinese = "美国政府已将我们的计划通知北约。这是一段文字！好吗？"
     assert speech.sentences(chinese) == ["美国政府已将我们的计划通知北约。", "这是一段文字！", "好吗？"]
-    assert speech.join(speech.sentences(chinese)) == chinese
+    assert spec.join(speech.sentences(chinese)) == chinese
     arabic = "لمعظم أوروبا. تسهم الأصول؟ نعم."
     assert speech.sentences(arabic) == ["لمعظم أوروبا.", "تسهم الأصول؟", "نعم."]
     assert speech.sentences("Hello。 World") == ["Hello。 World"]  # a space after the stop: joined with it
@@ -55,9 +57,9 @@ def test_chinese_and_arabic_split_at_their_own_sentence_ends_and_join_back():
 def test_sentences_join_back_into_every_sample_block():
     for sample in SAMPLES:
         doc = api.load(sample)
-        known = speech.abbreviations(speech.primary(doc.meta.language), doc.meta.abbreviations)
+        known = speech.abbreviations(primary_language(doc.meta.language), doc.meta.abbreviations)
         for block in doc.reading_blocks():
-            assert speech.join(speech.sentences(block.text, known)) == normalise(block.text), sample.name
+            assert spec.join(speech.sentences(block.text, known)) == normalise(block.text), sample.name
 
 
 def test_pronunciations_change_only_the_spoken_text(seed):

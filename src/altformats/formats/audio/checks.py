@@ -12,15 +12,15 @@ catches a swap of two sentences of the same length in either of them.
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 from altformats.errors import AltformatsError
-from altformats.formats.audio.mastering import PAUSES, RATE, TARGET_LUFS, TRUE_PEAK_LIMIT
-from altformats.formats.audio.script import join
+from altformats.formats.audio.ffmpeg import decode, probe, program
+from altformats.formats.audio.read import CaptionCue, read_cues
+from altformats.formats.audio.spec import PAUSES, RATE, TARGET_LUFS, TRUE_PEAK_LIMIT, join, parse_cue_id
+from altformats.text import SYLLABIC
 
 FRAME = 0.010  # seconds per loudness frame
 SILENCE_DB = -50.0  # a frame quieter than this (RMS, dBFS) is silence; the editions' pauses are digital zero
@@ -29,29 +29,14 @@ MAX_INNER_SILENCE = 0.40  # seconds: the longest pause espeak-ng makes inside a 
 # A plausible speaking rate for a cue (headings, dates and table cells included), in characters
 # (letters and digits) a second. Words a second means nothing in Chinese, written without spaces,
 # and little for one long word; so the unit is the character, with a band per kind of script: in
-# Han, kana and Hangul a character is a syllable, elsewhere a letter (measured: 2.5-4.1 and 2.1-21.1).
-SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+# Han, kana and Hangul (text.SYLLABIC) a character is a syllable, elsewhere a letter (measured: 2.5-4.1 and 2.1-21.1).
 CHARACTERS_PER_SECOND = {"syllabic": (1.0, 8.0), "alphabetic": (1.5, 30.0)}
 LOUDNESS_TOLERANCE = 1.0  # LU around TARGET_LUFS
 DURATION_TOLERANCE = 0.10  # seconds between the decoded length and the cues plus the closing pause
 MIN_AGREEMENT = 0.9  # envelope correlation of the MP3 and the M4B within a cue (measured >= 0.997 when intact)
 FLOOR_DB = -60.0  # levels below this count as silence when comparing envelopes
 MAX_FINDINGS = 6  # per file, so one broken file does not bury the report
-EXPECTED = {".mp3": ("mp3", 44_100, 1), ".m4b": ("aac", 44_100, 1)}
-
-
-@dataclass(frozen=True)
-class CaptionCue:
-    """One cue as webvtt-py reads it."""
-
-    identifier: str
-    start: float
-    end: float
-    text: str
-
-    @property
-    def is_heading(self) -> bool:
-        return "-heading-s1" in self.identifier
+EXPECTED = {".mp3": ("mp3", RATE, 1), ".m4b": ("aac", RATE, 1)}  # codec, sample rate, channels
 
 
 def check(paths: list[Path]) -> dict[Path, list[str]]:
@@ -77,38 +62,16 @@ def check(paths: list[Path]) -> dict[Path, list[str]]:
     return {path: _capped(found) for path, found in findings.items()}
 
 
-def decode(path: Path) -> bytes:
-    """The file's audio as mono 16-bit PCM at RATE, decoded by ffmpeg."""
-    from altformats.formats.audio.files import decode as ffmpeg_decode
-
-    return ffmpeg_decode(path)
-
-
 def _capped(found: list[str]) -> list[str]:
     extra = len(found) - MAX_FINDINGS
     return found[:MAX_FINDINGS] + ([f"... and {extra} more"] if extra > 0 else [])
-
-
-def seconds(stamp: str) -> float:
-    """A WebVTT timestamp ([hh:]mm:ss.ttt) in seconds."""
-    parts = [float(p) for p in stamp.split(":")]
-    return sum(value * 60**power for power, value in enumerate(reversed(parts)))
-
-
-def read_cues(vtt: Path) -> list[CaptionCue]:
-    """The captions beside an audio file, read by webvtt-py."""
-    import webvtt
-
-    if not vtt.exists():
-        raise AltformatsError(f"{vtt}: captions missing (the audio is checked against them)")
-    return [CaptionCue(c.identifier or "", seconds(c.start), seconds(c.end), c.text) for c in webvtt.read(str(vtt))]
 
 
 def caption_findings(cues: list[CaptionCue]) -> list[str]:
     """Cues present, identified uniquely, non-empty, in order and not overlapping."""
     found = [] if cues else ["vtt: no cues"]
     ids = [cue.identifier for cue in cues]
-    if len(set(ids)) != len(ids) or not all(re.match(r"^b\d+-[\w-]+-s\d+$", i) for i in ids):
+    if len(set(ids)) != len(ids) or None in map(parse_cue_id, ids):
         found.append("vtt: cue identifiers must be unique b<block>-<role>-s<sentence>")
     for before, cue in zip([None, *cues], cues, strict=False):
         if not cue.text.strip():
@@ -116,27 +79,6 @@ def caption_findings(cues: list[CaptionCue]) -> list[str]:
         if cue.end <= cue.start or (before and cue.start < before.end):
             found.append(f"vtt: cue {cue.identifier} at {cue.start:.3f}s is out of order or overlaps")
     return found
-
-
-def probe(path: Path) -> dict:
-    """ffprobe's report (format, streams, chapters) of a media file."""
-    from altformats.tools import executable
-
-    command = [
-        executable("ffprobe", "ffmpeg"),
-        "-v",
-        "error",
-        "-of",
-        "json",
-        "-show_format",
-        "-show_streams",
-        "-show_chapters",
-        str(path),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise AltformatsError(f"{path}: ffprobe cannot read it: {done.stderr.strip()[-500:]}")
-    return json.loads(done.stdout)
 
 
 def media_findings(path: Path, cues: list[CaptionCue], levels) -> list[str]:
@@ -176,8 +118,8 @@ def chapter_findings(kind: str, report: dict, cues: list[CaptionCue]) -> list[st
 
 def heading_text(first: CaptionCue, cues: list[CaptionCue]) -> str:
     """A heading's whole text: its cues (one per sentence) joined."""
-    block = first.identifier.split("-")[0]
-    return join([cue.text for cue in cues if cue.identifier.split("-")[0] == block])
+    block = first.parts.block
+    return join([cue.text for cue in cues if cue.parts and cue.parts.block == block])
 
 
 def id3_findings(path: Path) -> list[str]:
@@ -205,10 +147,8 @@ def id3_findings(path: Path) -> list[str]:
 
 def ebur128(path: Path) -> tuple[float, float]:
     """Integrated loudness (LUFS) and true peak (dBTP) of the decoded file, by ffmpeg's ebur128 filter."""
-    from altformats.formats.audio.files import ffmpeg
-
     command = [
-        ffmpeg(),
+        program(),
         "-nostats",
         "-nostdin",
         "-i",

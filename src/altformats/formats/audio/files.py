@@ -1,5 +1,7 @@
 """Writing the audio edition's files: MP3 and M4B through ffmpeg, ID3v2.4 tags with mutagen, WebVTT captions.
 
+The captions come from templates/audio/captions.vtt.j2, the user's to override.
+
 Every writer here is deterministic: ffmpeg runs with its bit-exact flags and
 writes no tags of its own (no encoder versions), the tags hold only the
 document's own metadata, and times come from sample counts.
@@ -11,10 +13,15 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
+
+from altformats import templating
 from altformats.document.model import Document, normalise
 from altformats.errors import AltformatsError
-from altformats.formats.audio import script as speech
-from altformats.formats.audio.mastering import RATE, SPEECH_RATE, Cue
+from altformats.formats.audio import ffmpeg, spec
+from altformats.formats.audio.mastering import SPEECH_RATE, Cue
+from altformats.formats.audio.spec import RATE
+from altformats.text import primary_language
 
 # Encoder settings per profile: options are data.
 # encoder_loss: LU the MP3 encoder takes off espeak-ng speech (it quantises quiet detail to
@@ -31,6 +38,13 @@ ISO_639_2 = {
     "it": "ita", "ja": "jpn", "ko": "kor", "nl": "nld", "pl": "pol", "pt": "por", "ru": "rus", "sv": "swe",
     "tr": "tur", "uk": "ukr", "vi": "vie", "zh": "zho",
 }  # fmt: skip
+
+
+def iso_639_2(language: str) -> str:
+    """The ISO 639-2 code ID3 and MPEG-4 tags name a BCP 47 language by ("und" if unknown)."""
+    return ISO_639_2.get(primary_language(language), "und")
+
+
 BITEXACT = ["-fflags", "+bitexact", "-flags:a", "+bitexact", "-map_metadata", "-1"]
 
 
@@ -48,7 +62,7 @@ def chapters(doc: Document, cues: list[Cue], length: int) -> list[Chapter]:
     starts = [(doc.meta.title, 0)]
     for cue in cues:
         if cue.utterance.role == "heading" and cue.utterance.sentence == 1:
-            heading = speech.join([c.utterance.written for c in cues if c.utterance.block == cue.utterance.block])
+            heading = spec.join([c.utterance.written for c in cues if c.utterance.block == cue.utterance.block])
             starts.append((heading, cue.start))
     ends = [start for _, start in starts[1:]] + [length]
     return [Chapter(title, start, end) for (title, start), end in zip(starts, ends, strict=True)]
@@ -70,20 +84,19 @@ def timestamp(samples: int) -> str:
     return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
-def webvtt(cues: list[Cue]) -> str:
+def caption_text(written: str) -> Markup:
+    """A sentence escaped as WebVTT cue text wants (only & < >; quotes stay), marked safe for the template."""
+    return Markup(written.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def webvtt(cues: list[Cue], templates: str | None = None) -> str:
     """WebVTT captions: one cue per sentence, its written text, identified by block, role and sentence."""
-    lines = ["WEBVTT", ""]
-    for cue in cues:
-        text = cue.utterance.written.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        lines += [cue.utterance.cue_id, f"{timestamp(cue.start)} --> {timestamp(cue.end)}", text, ""]
-    return "\n".join(lines)
-
-
-def ffmpeg() -> str:
-    """The ffmpeg program, or MissingTool."""
-    from altformats.tools import executable
-
-    return executable("ffmpeg", "ffmpeg")
+    captions = [
+        {"id": cue.utterance.cue_id, "start": timestamp(cue.start), "end": timestamp(cue.end),
+         "text": caption_text(cue.utterance.written)}
+        for cue in cues
+    ]  # fmt: skip
+    return templating.render("audio/captions.vtt.j2", templates, cues=captions)
 
 
 def pcm_input(pcm: Path) -> list[str]:
@@ -105,7 +118,7 @@ def mp3_command(pcm: Path, out: Path, profile: str) -> list[str]:
         settings["mp3_quality"],
     ]
     tags = ["-id3v2_version", "0", "-write_id3v1", "0"]
-    return [ffmpeg(), "-v", "error", "-nostdin", "-y", *pcm_input(pcm), *codec, *BITEXACT, *tags, str(out)]
+    return [ffmpeg.program(), "-v", "error", "-nostdin", "-y", *pcm_input(pcm), *codec, *BITEXACT, *tags, str(out)]
 
 
 def m4b_command(pcm: Path, metadata: Path, out: Path, profile: str) -> list[str]:
@@ -114,7 +127,7 @@ def m4b_command(pcm: Path, metadata: Path, out: Path, profile: str) -> list[str]
     codec = ["-ar", str(RATE), "-c:a", "aac", "-b:a", settings["bitrate"], "-aac_coder", settings["aac_coder"]]
     mapping = ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
     exact = ["-fflags", "+bitexact", "-flags:a", "+bitexact"]
-    return [ffmpeg(), "-v", "error", "-nostdin", "-y", *pcm_input(pcm), "-f", "ffmetadata", "-i", str(metadata),
+    return [ffmpeg.program(), "-v", "error", "-nostdin", "-y", *pcm_input(pcm), "-f", "ffmetadata", "-i", str(metadata),
             *mapping, *codec, *exact, "-f", "ipod", str(out)]  # fmt: skip
 
 
@@ -138,7 +151,7 @@ def ffmetadata(doc: Document, parts: list[Chapter], voice: str) -> str:
         "artist": doc.meta.publisher,
         "album_artist": doc.meta.publisher,
         "date": doc.meta.date.isoformat(),
-        "language": ISO_639_2.get(doc.meta.language.split("-")[0].lower(), "und"),
+        "language": iso_639_2(doc.meta.language),
         "comment": f"Narrated by espeak-ng ({voice})",
         "lyrics": transcript(doc),
     }
@@ -165,7 +178,7 @@ def tag_mp3(path: Path, doc: Document, parts: list[Chapter], voice: str) -> None
     """Write ID3v2.4: title, artist, date, language, the voice, CHAP per section, an ordered CTOC, USLT."""
     from mutagen.id3 import CHAP, CTOC, ID3, TDRC, TIT2, TLAN, TPE1, TXXX, USLT, CTOCFlags
 
-    language = ISO_639_2.get(doc.meta.language.split("-")[0].lower(), "und")
+    language = iso_639_2(doc.meta.language)
     tags = ID3()
     tags.add(TIT2(encoding=3, text=[doc.meta.title]))
     if doc.meta.publisher:
@@ -190,28 +203,3 @@ def tag_mp3(path: Path, doc: Document, parts: list[Chapter], voice: str) -> None
     )
     tags.add(USLT(encoding=3, lang=language, desc="transcript", text=transcript(doc)))
     tags.save(str(path), v2_version=4, v1=0, padding=lambda info: 0)
-
-
-def decode(path: Path) -> bytes:
-    """A file's audio decoded by ffmpeg to mono 16-bit PCM at RATE."""
-    command = [
-        ffmpeg(),
-        "-v",
-        "error",
-        "-nostdin",
-        "-i",
-        str(path),
-        "-map",
-        "0:a:0",
-        "-f",
-        "s16le",
-        "-ac",
-        "1",
-        "-ar",
-        str(RATE),
-        "-",
-    ]
-    done = subprocess.run(command, capture_output=True, check=False)
-    if done.returncode:
-        raise AltformatsError(f"{path}: ffmpeg could not decode it: {done.stderr.decode()[-1500:]}")
-    return done.stdout

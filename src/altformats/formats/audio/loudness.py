@@ -156,8 +156,3 @@ def limiter_gain(samples: np.ndarray, ceiling_db: float, width: int) -> np.ndarr
     # Every value a sample's moving average sees is a minimum over a window that holds that
     # sample, so the smoothed gain never exceeds what the sample needs.
     return np.minimum(running_mean(running_minimum(needed, width), width), needed)
-
-
-def limit(samples: np.ndarray, ceiling_db: float, width: int) -> np.ndarray:
-    """The samples through the look-ahead peak limiter."""
-    return samples * limiter_gain(samples, ceiling_db, width)

@@ -1,7 +1,7 @@
 """Mastering the narration: clips laid out with fixed pauses, exact cue times, and broadcast loudness.
 
 Times come from sample counts, so every cue's start and end are exact. The
-loudness is set by one measured gain (ITU-R BS.1770, altformats.loudness) and a
+loudness is set by one measured gain (ITU-R BS.1770, loudness.py) and a
 look-ahead peak limiter, because espeak-ng's speech has peaks some 20 dB above
 its loudness: brought to -16 LUFS without a limiter it would clip.
 """
@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from altformats.errors import AltformatsError
 from altformats.formats.audio.script import Utterance
+from altformats.formats.audio.spec import PAUSES, TARGET_LUFS
+from altformats.formats.audio.synthesis import SAMPLE_RATE
 
-RATE = 44_100  # the editions' sample rate: ffmpeg doubles espeak-ng's 22,050 Hz exactly
-SPEECH_RATE = 22_050  # mastering works at the voice's own rate, half the samples to process
-TARGET_LUFS = -16.0
-TRUE_PEAK_LIMIT = -1.0  # dBTP, on the decoded MP3
+SPEECH_RATE = SAMPLE_RATE  # mastering works at the voice's own rate (22,050 Hz), half the samples to process
 CEILING_DB = -2.5  # the limiter's sample-peak ceiling: headroom for the encoder's overshoot
 LIMITER_WINDOW = 0.010  # seconds the limiter's gain takes to fall before a peak and recover after it
 TRIM_LEVEL = 64  # 16-bit amplitude below which a clip's leading and trailing samples are silence
 TRIM_MARGIN = 0.010  # seconds of a clip's own lead-in and tail kept around its voiced part
-
-# Pauses in seconds: options are data. A section starts at every heading.
-PAUSES = {"lead": 0.30, "sentence": 0.45, "block": 0.80, "section": 1.30, "tail": 0.60}
 
 
 @dataclass(frozen=True)
@@ -62,8 +59,6 @@ def lay_out(utterances: list[Utterance], clips: list[bytes]):
     for utterance, clip in zip(utterances, clips, strict=True):
         voiced = trim(np.frombuffer(clip, dtype="<i2"))
         if voiced.size == 0:
-            from altformats.errors import AltformatsError
-
             raise AltformatsError(f"espeak-ng produced silence for {utterance.written!r}")
         gap = round(pause_before(previous, utterance) * SPEECH_RATE)
         parts += [np.zeros(gap, dtype=np.int16), voiced]

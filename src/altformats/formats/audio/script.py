@@ -1,7 +1,7 @@
 """The spoken script: each reading block split into sentences, with what the voice says for each.
 
 The written text of an utterance is exactly a sentence of its block (joining a
-block's sentences with `join` gives the block's normalised text back);
+block's sentences with `spec.join` gives the block's normalised text back);
 pronunciations change only the spoken text, never the written one.
 """
 
@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from altformats.document.model import Document, normalise
+from altformats.formats.audio import spec
+from altformats.text import primary_language
 
 # Abbreviations that end in a full stop but rarely end a sentence, per language;
 # the document's own `abbreviations` keys are added to these.
@@ -41,8 +43,7 @@ SYMBOL_WORDS: dict[str, dict[str, str]] = {
 
 SENTENCE_END = re.compile(r"[.!?…؟]+[\"'”’»)\]]*$")
 # Chinese and Japanese end a sentence with a full-width stop and no space: the next sentence
-# starts right after it, and joining the two back needs no space (see join).
-FULL_WIDTH_END = re.compile(r"[。！？]+[」』）〕”’]*$")
+# starts right after it, and joining the two back needs no space (see spec.join).
 FULL_WIDTH_PIECE = re.compile(r".*?[。！？]+[」』）〕”’]*|.+")
 INITIALS = re.compile(r"^(?:\w\.){2,}$|^\w\.$")  # U.S., U.K., A. (a person's initial)
 ADDRESS = re.compile(r"\b(?:https?://|mailto:)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bwww\.\S+")
@@ -63,12 +64,12 @@ class Utterance:
     @property
     def cue_id(self) -> str:
         """The WebVTT cue identifier: block, role and sentence, so a reader can regroup blocks."""
-        return f"b{self.block}-{self.role}-s{self.sentence}"
+        return spec.cue_id(self.block, self.role, self.sentence)
 
 
 def script(doc: Document) -> list[Utterance]:
     """The whole spoken script of a document, one utterance per sentence, in reading order."""
-    language = primary(doc.meta.language)
+    language = primary_language(doc.meta.language)
     known = abbreviations(language, doc.meta.abbreviations)
     say = pronouncer(language, doc.meta.pronunciations)
     utterances: list[Utterance] = []
@@ -79,11 +80,6 @@ def script(doc: Document) -> list[Utterance]:
         for index, sentence in enumerate(sentences(block.text, known), start=1):
             utterances.append(Utterance(number, index, block.role, section, sentence, say(sentence)))
     return utterances
-
-
-def primary(language: str) -> str:
-    """The primary subtag of a BCP 47 tag ("es" for "es-MX")."""
-    return language.split("-")[0].lower()
 
 
 def abbreviations(language: str, declared: dict[str, str]) -> frozenset[str]:
@@ -129,14 +125,6 @@ def _ends_sentence(word: str, following: str, known: frozenset[str]) -> bool:
     opener = following.lstrip("\"'“‘«([¿¡")
     caseless = opener[:1].isalpha() and not opener[0].isupper() and not opener[0].islower()  # Arabic, Chinese
     return bool(opener) and (opener[0].isupper() or opener[0].isdigit() or caseless or following[0] in '¿¡"“‘«')
-
-
-def join(sentences: list[str]) -> str:
-    """A block's text from its sentences: a space between them, none after a full-width stop."""
-    text = ""
-    for sentence in sentences:
-        text += ("" if not text or FULL_WIDTH_END.search(text) else " ") + sentence
-    return text
 
 
 def pronouncer(language: str, declared: dict[str, str]):

@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from altformats.errors import AltformatsError
+from altformats.formats.audio import espeak
+from altformats.text import primary_language
 
 SAMPLE_RATE = 22_050  # what espeak-ng produces through pyttsx3
 UTTERANCE_TIMEOUT = 60.0  # seconds; a sentence never takes this long to synthesise
@@ -89,8 +91,7 @@ def read_clip(path: Path) -> bytes:
 
 def choose_voice(voices: list, language: str) -> str:
     """The espeak-ng voice id for a BCP 47 language tag; an error naming the language if there is none."""
-    tag = language.lower()
-    base = tag.split("-")[0]
+    tag, base = language.lower(), primary_language(language)
     # MBROLA voices need databases Debian ships separately; espeak-ng's own voices always work.
     usable = sorted((v for v in voices if v.languages and not v.id.startswith("mb/")), key=lambda v: v.id)
     codes = {v.id: v.languages[0].lower() for v in usable}
@@ -111,6 +112,7 @@ class Narrator:
         import pyttsx3
 
         self.engine = pyttsx3.init("espeak")
+        espeak.require(self.engine)  # before any work: a changed private API fails here, by name
         self.finished = threading.Event()
         self.engine.connect("finished-utterance", self._on_finished)
         self.voice = choose_voice(self.engine.getProperty("voices"), language)
@@ -132,9 +134,7 @@ class Narrator:
         self.finished.clear()
         # runAndWait's stop() flags "stopping" whenever espeak reports itself busy, and the flag
         # outlives that loop: left set, it cancels this utterance (completed=False).
-        driver = getattr(getattr(self.engine, "proxy", None), "_driver", None)
-        if hasattr(driver, "_stopping"):  # pyttsx3 2.99's espeak driver; absent elsewhere, so leave it
-            driver._stopping = False
+        espeak.clear_stopping(self.engine)
         self.engine.save_to_file(text, str(path))
         self.engine.runAndWait()
         if not self.finished.wait(UTTERANCE_TIMEOUT) or not self.completed:
@@ -151,33 +151,20 @@ def wait_until_idle() -> None:
     cancels whatever espeak reports as playing, which (on a busy machine) would
     be the next utterance, reported as completed=False.
     """
-    from pyttsx3.drivers import _espeak
-
-    _espeak.Synchronize()
+    espeak.synchronize()
     deadline = time.monotonic() + UTTERANCE_TIMEOUT
-    while _espeak.IsPlaying():
+    while espeak.is_playing():
         if time.monotonic() > deadline:
             raise AltformatsError("espeak-ng stayed busy after finishing an utterance")
         time.sleep(0.001)
 
 
-def rate_in_effect() -> int:
-    """The rate espeak is using now (pyttsx3's getProperty passes espeak no `current` flag)."""
-    import ctypes
-
-    from pyttsx3.drivers import _espeak
-
-    get = _espeak.dll.espeak_GetParameter
-    get.argtypes, get.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    return get(_espeak.RATE, 1)
-
-
 def wait_until_applied(rate: int) -> None:
     """Return when espeak's own thread has applied the rate (it queues parameter changes)."""
     deadline = time.monotonic() + UTTERANCE_TIMEOUT
-    while rate_in_effect() != rate:
+    while espeak.rate_in_effect() != rate:
         if time.monotonic() > deadline:
-            raise AltformatsError(f"espeak-ng did not take rate {rate} (it uses {rate_in_effect()})")
+            raise AltformatsError(f"espeak-ng did not take rate {rate} (it uses {espeak.rate_in_effect()})")
         time.sleep(0.001)
     wait_until_idle()
 
