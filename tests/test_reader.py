@@ -129,6 +129,19 @@ BAD_CASES = [
     ("unknown-language.md", 4, "'qq' is not a language"),
     ("empty-link.md", 6, "a link has no words"),
     ("not-utf8.md", 2, "not UTF-8"),
+    ("impossible-date.md", 3, "'date' is not a real date: '2005-02-30'"),
+    ("date-with-time.md", 3, "with no time or zone; got '2007-04-16T10:00:00Z'"),
+    ("date-out-of-range.md", 3, "must be in the years 1000-2099"),
+    ("duplicate-key.md", 4, "duplicate key 'title' (also on line 2)"),
+    ("duplicate-abbreviation.md", 6, "duplicate key 'NATO' (also on line 5)"),
+    ("yaml-alias.md", 2, "YAML anchor '&a' is not allowed"),
+    ("yaml-tag.md", 4, "YAML tag '!!int' is not allowed"),
+    ("control-character.md", 4, "'publisher' contains the control character U+0001"),
+    ("control-entity.md", 7, "the entity '&#1;' stands for the control character U+0001"),
+    ("link-title.md", 6, "link titles are not supported"),
+    ("deep-quote.md", 8, "a block quote nested 9 deep in lists and block quotes; the limit is 8"),
+    ("deep-list.md", 16, "a list nested 9 deep in lists and block quotes; the limit is 8"),
+    ("footnote-definition.md", 8, "footnotes are not supported"),
 ]
 
 

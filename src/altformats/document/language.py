@@ -7,12 +7,25 @@ from functools import lru_cache
 from typing import Any
 
 
+def locale_tag(language: str) -> str:
+    """The part of a BCP 47 tag that locale data knows: everything before an extension or private use.
+
+    "en-US-x-acme" and "de-DE-u-co-phonebk" are read with the data for "en-US" and "de-DE".
+    """
+    kept: list[str] = []
+    for part in language.split("-"):
+        if len(part) == 1:
+            break
+        kept.append(part)
+    return "-".join(kept)
+
+
 @lru_cache(maxsize=16)
 def _locale(language: str) -> Any:
     from babel import Locale, UnknownLocaleError
 
     try:
-        return Locale.parse(language.replace("-", "_"))
+        return Locale.parse(locale_tag(language).replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         raise ValueError(f"{language!r} is not a language this tool knows (no locale data for it)") from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from altformats.document.model import (
     Text,
     inline_text,
 )
+from altformats.document.slugs import shown_path, slug_of
 from altformats.errors import AltformatsError, Problem
 
 LINK_SCHEMES = ("http", "https", "mailto")
@@ -51,29 +53,39 @@ UNSUPPORTED = {
 }
 
 
+# The largest source read: a fact sheet is a few KiB; this leaves room for long reports, not for floods.
+SOURCE_LIMIT = 2 * 1024 * 1024
+# How deeply lists and block quotes may sit inside one another. markdown-it silently drops whatever
+# lies past its own nesting limit (20 levels, and a list takes two); ours is met first, as an error.
+NESTING_LIMIT = 8
+MARKDOWN = {"html": True, "maxNesting": 20}
+assert MARKDOWN["maxNesting"] > 2 * NESTING_LIMIT + 2, "the reader's nesting limit must be met before markdown-it's"
+
+
 def load(path: str | Path) -> Document:
     """Read and validate one source file; raise AltformatsError listing every problem."""
     path = Path(path)
-    shown = str(path)
+    shown = shown_path(path)
+    slug = slug_of(path)
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as source:
+            raw = source.read(SOURCE_LIMIT + 1)
     except OSError as error:
         raise AltformatsError(Problem(shown, None, f"cannot read the source: {error.strerror}")) from None
+    if len(raw) > SOURCE_LIMIT:
+        raise AltformatsError(Problem(shown, None, f"the source is larger than the limit of {_size(SOURCE_LIMIT)}"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise AltformatsError(Problem(shown, line, "the source is not UTF-8 text")) from None
-    return parse(text.removeprefix("\ufeff").replace("\r\n", "\n"), shown, slug_of(path))
-
-
-def slug_of(path: Path) -> str:
-    """The slug of a source: its file name without extension."""
-    return path.stem
+    return parse(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), shown, slug)
 
 
 def parse(text: str, path: str, slug: str) -> Document:
     """Parse a source's text into a Document; raise AltformatsError listing every problem."""
+    if len(text) > SOURCE_LIMIT:
+        raise AltformatsError(Problem(path, None, f"the source is larger than the limit of {_size(SOURCE_LIMIT)}"))
     yaml_text, body, body_line, problems = frontmatter.split(text, path)
     if problems:
         raise AltformatsError(problems)
@@ -94,6 +106,10 @@ def parse(text: str, path: str, slug: str) -> Document:
     return Document(path=path, slug=slug, meta=meta, masthead=masthead, blocks=reader.read(body))
 
 
+def _size(limit: int) -> str:
+    return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+
+
 class BodyReader:
     """Turns markdown-it's token stream into model blocks, collecting every problem."""
 
@@ -104,17 +120,22 @@ class BodyReader:
         self.abbr_pattern = _abbreviation_pattern(abbreviations)
         self.problems: list[Problem] = []
         self.level = 1  # the level of the last heading; the title is level 1
+        self.depth = 0  # how many lists and block quotes hold the block being read
 
     def read(self, body: str) -> tuple[Block, ...]:
         """Parse the body; raise AltformatsError if anything in it is wrong or it is empty."""
-        parser = MarkdownIt("commonmark", {"html": True}).enable("table")
+        parser = MarkdownIt("commonmark", MARKDOWN).enable("table")
         parser.validateLink = lambda url: True  # parse every link, so link_target can refuse it by name
-        tokens = parser.parse(body)
+        parser.core.ruler.disable("text_join")  # keep entities apart, so special() can check each one
+        self.controls(body)
+        env: dict[str, Any] = {}
+        tokens = parser.parse(body, env)
+        self.footnote_definitions(env)
         blocks, _ = self.blocks(tokens, 0, None)
         if not blocks and not self.problems:
             self.fail(self.offset, "the body is empty: write at least one paragraph after the front matter")
         if self.problems:
-            raise AltformatsError(self.problems)
+            raise AltformatsError(sorted(self.problems, key=lambda p: p.line or 0))
         return tuple(blocks)
 
     def masthead(self, meta: Meta, lines: dict[str, int]) -> Iterator[MastheadLine]:
@@ -124,6 +145,24 @@ class BodyReader:
             if text:
                 line = lines.get(role, 1)
                 yield MastheadLine(role, _merge(self.words(text, line)), line)
+
+    def controls(self, body: str) -> None:
+        """Refuse control characters typed into the body: no edition can carry them."""
+        for number, text in enumerate(body.split("\n")):
+            control = frontmatter.first_control(text.replace("\t", " "))
+            if control:
+                self.fail(
+                    self.offset + number, f"the control character U+{ord(control):04X} is not allowed in the text"
+                )
+
+    def footnote_definitions(self, env: dict[str, Any]) -> None:
+        """A footnote definition ('[^1]: note') that CommonMark reads as a link definition would vanish."""
+        for label, reference in env.get("references", {}).items():
+            if label.startswith("^"):
+                line = self.offset + reference["map"][0]
+                self.fail(
+                    line, f"footnotes are not supported: '[{label}]: ...' would be dropped; write the note as text"
+                )
 
     def fail(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
@@ -150,10 +189,22 @@ class BodyReader:
             return self.heading(token, tokens[i + 1], line), i + 3
         if kind == "paragraph_open":
             return Paragraph(self.inlines(tokens[i + 1], line), line), i + 3
+        if kind in ("bullet_list_open", "ordered_list_open", "blockquote_open") and self.depth >= NESTING_LIMIT:
+            name = "a block quote" if kind == "blockquote_open" else "a list"
+            self.fail(
+                line, f"{name} nested {self.depth + 1} deep in lists and block quotes; the limit is {NESTING_LIMIT}"
+            )
+            return None, _skip(tokens, i)
         if kind in ("bullet_list_open", "ordered_list_open"):
-            return self.list(tokens, i, line)
+            self.depth += 1
+            try:
+                return self.list(tokens, i, line)
+            finally:
+                self.depth -= 1
         if kind == "blockquote_open":
+            self.depth += 1
             blocks, i = self.blocks(tokens, i + 1, "blockquote_close")
+            self.depth -= 1
             return Quote(tuple(blocks), line), i
         if kind == "table_open":
             return self.table(tokens, i, line)
@@ -185,8 +236,9 @@ class BodyReader:
         while tokens[i].type != close:
             item_line = self.line(tokens[i])
             tight = tight and not any(t.type == "paragraph_open" and not t.hidden for t in tokens[i + 1 : i + 2])
+            known = len(self.problems)
             blocks, i = self.blocks(tokens, i + 1, "list_item_close")
-            if not blocks:
+            if not blocks and len(self.problems) == known:  # an item whose blocks were refused is not empty
                 self.fail(item_line, "empty list item")
             items.append(ListItem(tuple(blocks), item_line))
         start = int(opener.attrGet("start") or 1)
@@ -225,12 +277,17 @@ class BodyReader:
     def inlines(self, token: Token, line: int) -> tuple[Inline, ...]:
         """Convert an inline token's children, tracking the line through soft breaks."""
         stack: list[tuple[str, Any, list[Inline], int]] = [("root", None, [], line)]
+        pending: list[str] = []  # text and decoded entities, joined before abbreviations are sought
         for child in token.children or []:
             kind = child.type
             current = stack[-1][2]
-            if kind == "text":
-                current.extend(self.words(child.content, line))
-            elif kind in ("softbreak", "hardbreak"):
+            if kind in ("text", "text_special"):
+                pending.append(self.special(child, line) if kind == "text_special" else child.content)
+                continue
+            if pending:
+                current.extend(self.words("".join(pending), line))
+                pending.clear()
+            if kind in ("softbreak", "hardbreak"):
                 current.append(Text(" ", line) if kind == "softbreak" else LineBreak(line))
                 line += 1
             elif kind in ("em_open", "strong_open"):
@@ -244,9 +301,25 @@ class BodyReader:
                 stack[-1][2].append(_container(opened, target, _merge(children), start))
             else:
                 self.fail(line, UNSUPPORTED.get(kind, f"unsupported inline Markdown '{kind}'") + f": {child.content!r}")
+        if pending:
+            stack[-1][2].extend(self.words("".join(pending), line))
         return _merge(stack[0][2])
 
+    def special(self, token: Token, line: int) -> str:
+        """The text of an escape or entity; an entity for a control character, or for none, is refused."""
+        text = token.content
+        replaced = text == "\ufffd" and _entity_code(token.markup) != 0xFFFD  # markdown-it's stand-in
+        if token.info == "entity" and (replaced or frontmatter.first_control(text)):
+            code = ord(text) if not replaced else _entity_code(token.markup) or 0
+            control = code < 0x110000 and unicodedata.category(chr(code)) == "Cc"
+            what = f"the control character U+{code:04X}" if control else f"U+{code:04X}, which is not a character"
+            self.fail(line, f"the entity {token.markup!r} stands for {what}, which no edition can carry")
+        return text
+
     def link_target(self, token: Token, line: int) -> str:
+        title = token.attrGet("title")
+        if title:
+            self.fail(line, f"link titles are not supported (no edition shows them to every reader): {title!r}")
         target = str(token.attrGet("href") or "")
         scheme = urlsplit(target).scheme.lower()
         if scheme not in LINK_SCHEMES:
@@ -267,6 +340,14 @@ class BodyReader:
         if last < len(text):
             nodes.append(Text(text[last:], line))
         return nodes
+
+
+def _entity_code(markup: str) -> int | None:
+    """The code point a numeric character reference names ("&#65;", "&#x41;"); None for a named one."""
+    if not markup.startswith("&#"):
+        return None
+    digits = markup[2:-1]
+    return int(digits[1:], 16) if digits[:1] in ("x", "X") else int(digits)
 
 
 def _abbreviation_pattern(abbreviations: dict[str, str]) -> re.Pattern[str] | None:
