@@ -300,3 +300,18 @@ def test_a_user_captions_template_changes_the_vtt(tmp_path):
     )
     assert styled == plain.replace("WEBVTT\n", "WEBVTT\n\nNOTE house style\n", 1) != plain
     assert all(r.ok for r in api.check([source], ["audio"], tmp_path / "styled")), "the captions still read back"
+
+
+def test_markup_characters_in_a_heading_are_its_words_for_the_chapter_and_the_check(tmp_path):
+    """The VTT escapes & and <; the reader undoes that once, so "R&D <2024>" is one chapter's title."""
+    source = tmp_path / "amp.md"
+    source.write_text(
+        '---\ntitle: "Amp"\ndate: 2024-01-02\n---\n\nOpening words.\n\n## R&D &lt;2024&gt; &amp;lt;\n\nSome text here.\n',
+        encoding="utf-8",
+    )
+    api.build([source], ["audio"], tmp_path / "out")
+    vtt = tmp_path / "out" / "amp" / "amp.vtt"
+    assert "R&amp;D &lt;2024&gt; &amp;lt;" in vtt.read_text(encoding="utf-8")
+    assert "R&D <2024> &lt;" in [cue.text for cue in read.read_cues(vtt)]
+    reports = api.check([source], ["audio"], tmp_path / "out")
+    assert all(r.ok for r in reports), [str(f) for r in reports for f in r.differences + r.findings]

@@ -18,7 +18,7 @@ from altformats.formats.audio.spec import CueId, join, parse_cue_id
 
 @dataclass(frozen=True)
 class CaptionCue:
-    """One cue as webvtt-py reads it (times in seconds, the text as written in the file)."""
+    """One cue as webvtt-py reads it (times in seconds, the text with WebVTT's escapes undone)."""
 
     identifier: str
     start: float
@@ -48,7 +48,9 @@ def read_cues(vtt: Path) -> list[CaptionCue]:
 
     if not vtt.exists():
         raise AltformatsError(f"{vtt}: captions missing (the audio is checked against them)")
-    return [CaptionCue(c.identifier or "", seconds(c.start), seconds(c.end), c.text) for c in webvtt.read(str(vtt))]
+    # The text once unescaped ("&amp;" is "&"): chapter titles and speaking rates are held to the words.
+    cues = webvtt.read(str(vtt))
+    return [CaptionCue(c.identifier or "", seconds(c.start), seconds(c.end), html.unescape(c.text)) for c in cues]
 
 
 def cue_blocks(path: Path) -> list[tuple[int, str]]:
@@ -59,7 +61,7 @@ def cue_blocks(path: Path) -> list[tuple[int, str]]:
             raise AltformatsError(
                 f"{path}: cue at {cue.start:.3f}s has no block identifier (b<block>-<role>-s<sentence>)"
             )
-        block, text = cue.parts.block, html.unescape(" ".join(cue.text.split()))
+        block, text = cue.parts.block, " ".join(cue.text.split())
         if blocks and blocks[-1][0] == block:
             blocks[-1] = (block, join([blocks[-1][1], text]))
         else:
