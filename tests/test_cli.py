@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from altformats import formats
 from altformats.cli import main
 from conftest import FIXTURES, ROOT, SEED
@@ -82,9 +84,28 @@ def test_user_templates_come_first(tmp_path):
     assert "/* house style */" in (tmp_path / "o" / "missile-defense" / "missile-defense.html").read_text()
 
 
-def test_unknown_format_names_the_known_ones(capsys):
-    assert main(["build", str(SEED), "--format", "htlm"]) == 1
-    assert f"known formats: {', '.join(formats.names())}" in capsys.readouterr().err
+def test_unknown_format_is_a_usage_error_with_did_you_mean(tmp_path, capsys):
+    assert main(["build", str(SEED), "--format", "html,brialle", "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: altformats build")
+    assert "unknown format 'brialle' (did you mean 'braille'?)" in err
+    assert f"known formats: {', '.join(formats.names())}" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_unknown_format_without_a_close_name_still_lists_the_known_ones(capsys):
+    assert main(["check", str(SEED), "-f", "docx"]) == 2
+    assert f"unknown format 'docx'; known formats: {', '.join(formats.names())}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "status"), [([], 2), (["build", "--no-such-option"], 2), (["--help"], 0)])
+def test_usage_exit_statuses(argv, status, capsys):
+    assert main(argv) == status
+
+
+def test_exit_status_of_python_dash_m_for_usage_errors():
+    done = _run("build", "--format", "htlm")
+    assert done.returncode == 2 and "did you mean 'html'?" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_formats_lists_the_registry(capsys):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from altformats import formats
 from altformats.document.model import Document
-from altformats.errors import AltformatsError, Problem
+from altformats.errors import AltformatsError, BuildFailed, Problem
 
 DEFAULTS = {
     "sources": "source/*.md",
@@ -61,13 +62,31 @@ def load_all(sources: Sequence[str | Path] | None = None) -> list[Document]:
     return docs
 
 
+def unknown_formats(names: Sequence[str]) -> str | None:
+    """What is wrong with `names` as format names ("did you mean" included), or None."""
+    unknown = [name for name in names if name not in formats.REGISTRY]
+    if not unknown:
+        return None
+    hints = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, formats.names(), n=1)
+        hints.append(f"{name!r} (did you mean {close[0]!r}?)" if close else repr(name))
+    return f"unknown format {', '.join(hints)}; known formats: {', '.join(formats.names())}"
+
+
 def chosen_formats(names: Sequence[str] | None) -> list[formats.Format]:
     """The named formats (default: every registered one), or an error naming the known ones."""
     names = list(names or formats.names())
-    unknown = [name for name in names if name not in formats.REGISTRY]
-    if unknown:
-        raise AltformatsError(f"unknown format {', '.join(unknown)}; known formats: {', '.join(formats.names())}")
+    if problem := unknown_formats(names):
+        raise AltformatsError(problem)
     return [formats.get(name) for name in names]
+
+
+def environment_problems() -> list[Problem]:
+    """What is wrong with the environment variables a build reads (SOURCE_DATE_EPOCH, ...)."""
+    from altformats import tools
+
+    return tools.environment_problems()
 
 
 def build(
@@ -79,26 +98,64 @@ def build(
 ) -> list[Path]:
     """Build every edition of every source into out/<slug>/; return the files written.
 
-    Every source is validated before anything is written; each document's
-    outputs are staged and moved into place only when all its formats succeed.
+    The environment and every source are validated before anything is written; each document's
+    outputs are staged and moved into place only when all its formats succeed. A document that
+    fails does not stop the others: BuildFailed then names it and lists the files written.
     """
-    from altformats.output import staged
+    from altformats import output
 
+    if problems := environment_problems():
+        raise AltformatsError(problems)
     docs = load_all(sources)
     chosen = chosen_formats(format_names)
-    together = frozenset(fmt.name for fmt in chosen)
+    out = Path(out)
+    output.check_out(out)
     written: list[Path] = []
-    steps = len(docs) * len(chosen)
+    failed: list[Problem] = []
     for d, doc in enumerate(docs):
-        final = Path(out) / doc.slug
-        with staged(final) as stage:
-            context = formats.Build(templates, together)
-            for f, fmt in enumerate(chosen):
-                progress(f"[{d * len(chosen) + f + 1}/{steps}] building {doc.slug}: {fmt.name}")
-                fmt.render(doc, stage, context)
-            names = sorted(path.name for path in stage.iterdir())
-        written.extend(final / name for name in names)
+
+        def step(f: int, message: str, first: int = d * len(chosen)) -> None:
+            progress(f"[{first + f + 1}/{len(docs) * len(chosen)}] {message}")
+
+        try:
+            written.extend(_build_document(doc, chosen, out, templates, step))
+        except AltformatsError as error:
+            if len(docs) > 1:
+                failed.append(Problem(doc.path, None, f"not built; {out / doc.slug} is as it was:"))
+            failed.extend(error.problems)
+    if failed:
+        raise BuildFailed(failed, written)
     return written
+
+
+def _build_document(
+    doc: Document, chosen: list[formats.Format], out: Path, templates: str | None, progress: Callable[[int, str], None]
+) -> list[Path]:
+    """Build one document's editions into out/<slug>/, all or nothing; return the files written."""
+    from altformats import output, tools
+
+    final = out / doc.slug
+    with output.staged(final, out) as stage:
+        context = formats.Build(templates, frozenset(fmt.name for fmt in chosen), output.scratch(stage))
+        try:
+            for f, fmt in enumerate(chosen):
+                progress(f, f"building {doc.slug}: {fmt.name}")
+                fmt.render(doc, stage, context)
+        except BaseException as error:
+            # Children first: an encoder still writing into the staging folder would outlive its removal.
+            tools.stop_children(untracked=isinstance(error, KeyboardInterrupt))
+            if isinstance(error, OSError):
+                where = str(error.filename or final)
+                raise output.cannot(f"write the {fmt.name} edition", _final_name(where, stage, final), error) from None
+            raise
+        names = [path.name for path in output.staged_files(stage)]
+    return [final / name for name in names]
+
+
+def _final_name(path: str | Path, stage: Path, final: Path) -> Path:
+    """Where a file being written in the staging folder will go (the path a user knows)."""
+    path = Path(path)
+    return final / path.relative_to(stage) if path.is_relative_to(stage) else path
 
 
 @dataclass

@@ -19,7 +19,7 @@ class Problem:
 
 
 class AltformatsError(Exception):
-    """Bad input, a missing tool or a failed check: the CLI prints it without a traceback."""
+    """Bad input, a missing tool, a fault of the environment or a failed check: the CLI prints it without a traceback."""
 
     def __init__(self, problems: list[Problem] | Problem | str):
         if isinstance(problems, (Problem, str)):
@@ -33,3 +33,19 @@ class MissingTool(AltformatsError):
 
     def __init__(self, tool: str, install: str):
         super().__init__(f"{tool} is required but was not found; install it with: {install}")
+
+
+class BuildFailed(AltformatsError):
+    """Some documents of a build failed; `written` lists the files of the documents that were written."""
+
+    def __init__(self, problems: list[Problem], written: list):
+        super().__init__(problems)
+        self.written = written
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM during a run: unwinds as Ctrl-C does, so staging and children are cleaned up."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum

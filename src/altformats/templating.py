@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import traceback
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,17 +29,39 @@ def cache_dir() -> Path:
     return Path(base) / "altformats" / "jinja"
 
 
+class ForgivingCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache, which a read-only, full or corrupted cache folder only makes slower.
+
+    A .cache file that cannot be read or unpickled is compiled afresh (and overwritten when the
+    folder is writable); a cache that cannot be written is skipped.
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # garbage of any kind: unpickling raises whatever the bytes make it raise
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The compiled-template cache, or None where no cache folder can be made (it only costs speed)."""
+    try:
+        cache = cache_dir()
+        cache.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
+        return None
+    return ForgivingCache(str(cache)) if cache.is_dir() else None
+
+
 @lru_cache(maxsize=8)
 def environment(user_dir: str | None = None) -> jinja2.Environment:
     """A strict, autoescaping environment that looks in `user_dir` before the defaults."""
     search = [str(Path(user_dir))] if user_dir else []
     search.append(str(default_templates()))
-    cache = cache_dir()
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        bytecode_cache: jinja2.BytecodeCache | None = jinja2.FileSystemBytecodeCache(str(cache))
-    except OSError:
-        bytecode_cache = None  # a read-only home only costs speed
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search),
         autoescape=True,
@@ -46,7 +69,7 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=bytecode_cache,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters["reading"] = inline_text  # the written words of a run of inlines
     return env

@@ -1,14 +1,25 @@
-"""External tools (Java, Node.js, Chromium and the npm packages) found, or a MissingTool that says how to install them."""
+"""External tools found (or a MissingTool saying how to install them), run as children that die with the build.
+
+Every child started through `popen` or `run` gets its own process group (so its own children, such as
+the Chromium a Node.js script starts, can be stopped with it) and asks the kernel for SIGKILL when
+altformats dies (PR_SET_PDEATHSIG), so even kill -9 of a build leaves no encoder writing on. A
+child must be waited for by the thread that started it: the kernel ties the signal to that thread.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import re
 import shutil
+import signal
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
-from altformats.errors import AltformatsError, MissingTool
+from altformats.errors import AltformatsError, MissingTool, Problem
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SETUP = "make setup"  # the project's own installer (scripts/setup.sh)
@@ -43,7 +54,7 @@ def npm_file(package: str, relative: str) -> Path:
 def run_json(command: list[str], what: str, stream: str = "stdout", env: dict[str, str] | None = None) -> object:
     """Run a checker that reports JSON on `stream`; fail loudly if it does not."""
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False, env=env, timeout=600)
+        done = run(command, capture_output=True, text=True, env=env, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise AltformatsError(f"{what} could not run: {error}") from None
     text = getattr(done, stream)
@@ -52,3 +63,137 @@ def run_json(command: list[str], what: str, stream: str = "stdout", env: dict[st
     except json.JSONDecodeError:
         tail = (done.stderr or done.stdout).strip()[-2000:]
         raise AltformatsError(f"{what} failed (exit {done.returncode}) without a report:\n{tail}") from None
+
+
+# Environment variables the build reads, each with a check that gives what is wrong with a value, or None.
+LATEST_EPOCH = 4102444800  # 2100-01-01T00:00:00Z
+
+
+def _epoch(value: str) -> str | None:
+    if re.fullmatch(r"[0-9]+", value) and int(value) <= LATEST_EPOCH:
+        return None
+    return f"must be a whole number of seconds from 0 to {LATEST_EPOCH} (2100-01-01), got {value!r}"
+
+
+ENVIRONMENT: dict[str, Callable[[str], str | None]] = {"SOURCE_DATE_EPOCH": _epoch}
+
+
+def environment_problems() -> list[Problem]:
+    """What is wrong with the environment variables the build reads (an empty value counts as unset)."""
+    problems = []
+    for name, problem_with in ENVIRONMENT.items():
+        value = os.environ.get(name)
+        if value and (message := problem_with(value)):
+            problems.append(Problem(name, None, message))
+    return problems
+
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+STOP_GRACE = 2.0  # seconds a child has to exit after SIGTERM before SIGKILL
+_children: set[subprocess.Popen] = set()
+
+
+def _die_with(parent: int) -> Callable[[], None]:
+    """A preexec function: SIGKILL this child when `parent` dies, even if it died a moment ago."""
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def setup() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return setup
+
+
+def popen(command: list[str], **options) -> subprocess.Popen:
+    """subprocess.Popen for a child that dies with the build (see the module docstring)."""
+    process = subprocess.Popen(command, process_group=0, preexec_fn=_die_with(os.getpid()), **options)
+    _children.add(process)
+    return process
+
+
+def run(
+    command: list[str], *, input=None, timeout: float | None = None, capture_output: bool = False, **options
+) -> subprocess.CompletedProcess:
+    """subprocess.run (never check=True) for a child that dies with the build; on timeout or interrupt it is stopped."""
+    if capture_output:
+        options.update(stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if input is not None:
+        options["stdin"] = subprocess.PIPE
+    process = popen(command, **options)
+    try:
+        out, err = process.communicate(input, timeout=timeout)
+    except BaseException:
+        stop(process)
+        raise
+    finally:
+        _children.discard(process)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a child and its process group: SIGTERM, then SIGKILL after STOP_GRACE seconds."""
+    _children.discard(process)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if process.poll() is not None:
+            break
+        try:
+            os.killpg(process.pid, sig)
+            process.wait(STOP_GRACE)
+        except (ProcessLookupError, PermissionError, subprocess.TimeoutExpired):
+            continue
+    for stream in (process.stdin, process.stdout, process.stderr):
+        if stream:
+            stream.close()
+
+
+def stop_children(untracked: bool = False) -> None:
+    """Stop every child started through `popen`; with `untracked`, every other child of this process too.
+
+    Untracked children are the ones a module started with subprocess directly; they are found in
+    /proc, and only they, not their own children, are reached.
+    """
+    for process in list(_children):
+        stop(process)
+    if untracked:
+        _stop_untracked()
+
+
+def _stop_untracked() -> None:
+    pids = _direct_children()
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                continue
+        pids = _wait_for(pids)
+        if not pids:
+            return
+
+
+def _direct_children() -> list[int]:
+    """The process ids of this process's children, from /proc (Linux)."""
+    pids: list[int] = []
+    for task in Path("/proc/self/task").glob("*/children"):
+        try:
+            pids.extend(int(pid) for pid in task.read_text().split())
+        except OSError:
+            continue
+    return pids
+
+
+def _wait_for(pids: list[int]) -> list[int]:
+    """Reap what exits within STOP_GRACE seconds; return the ids still running."""
+    deadline = time.monotonic() + STOP_GRACE
+    running = list(pids)
+    while running and time.monotonic() < deadline:
+        for pid in list(running):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                done = pid
+            if done:
+                running.remove(pid)
+        time.sleep(0.02)
+    return running

@@ -34,6 +34,10 @@ class Build:
 
     templates: str | None = None  # a user's template folder, searched before the project's
     formats: frozenset[str] = frozenset()  # every format built for this document in this build
+    # A folder for temporary work, inside the build's staging folder, so it goes when the build
+    # goes, even after kill -9 (the next build removes it); None outside a build: use the system's.
+    # E.g. tempfile.TemporaryDirectory(prefix="audio-", dir=build.scratch).
+    scratch: Path | None = None
     _made: dict = field(default_factory=dict, repr=False)
 
     def shared(self, key: Hashable, make: Callable[[], T]) -> T:
