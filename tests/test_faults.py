@@ -263,6 +263,13 @@ def test_good_source_date_epoch_passes(monkeypatch, value):
     assert tools.environment_problems() == []
 
 
+def test_a_bad_braille_grade_is_an_error_naming_the_variable(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ALTFORMATS_BRAILLE_GRADE", "3")
+    assert main(["build", str(SEED), "-f", "braille", "-o", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err.startswith("altformats: error: ALTFORMATS_BRAILLE_GRADE: must be one of 1, 2")
+    assert not (tmp_path / "out").exists()
+
+
 # --- several documents ------------------------------------------------------------------------
 
 

@@ -75,7 +75,15 @@ def _epoch(value: str) -> str | None:
     return f"must be a whole number of seconds from 0 to {LATEST_EPOCH} (2100-01-01), got {value!r}"
 
 
-ENVIRONMENT: dict[str, Callable[[str], str | None]] = {"SOURCE_DATE_EPOCH": _epoch}
+def _one_of(*allowed: str) -> Callable[[str], str | None]:
+    return lambda value: None if value in allowed else f"must be one of {', '.join(allowed)}, got {value!r}"
+
+
+# The audio format checks its own variables (ALTFORMATS_AUDIO_PROFILE, ALTFORMATS_AUDIO_RATE) when it renders.
+ENVIRONMENT: dict[str, Callable[[str], str | None]] = {
+    "SOURCE_DATE_EPOCH": _epoch,
+    "ALTFORMATS_BRAILLE_GRADE": _one_of("1", "2"),
+}
 
 
 def environment_problems() -> list[Problem]:

@@ -40,10 +40,10 @@ class AudioFormat(Format):
         utterances = script.script(doc)
         if not utterances:
             raise AltformatsError(f"{doc.path}: nothing to read aloud")
-        spoken = synthesis.synthesise([u.spoken for u in utterances], doc.meta.language, chosen.rate)
+        spoken = synthesis.synthesise([u.spoken for u in utterances], doc.meta.language, chosen.rate, build.scratch)
         narration, cues = mastering.lay_out(utterances, spoken.clips)
         parts = files.chapters(doc, cues, 2 * len(narration))
-        with tempfile.TemporaryDirectory(prefix="altformats-audio-") as work:
+        with tempfile.TemporaryDirectory(prefix="altformats-audio-", dir=build.scratch) as work:
             encoding.encode(doc, narration, parts, spoken.voice, Path(work), (mp3, m4b), chosen.profile)
         files.tag_mp3(mp3, doc, parts, spoken.voice)
         write_text(vtt, files.webvtt(cues, build.templates))

@@ -13,9 +13,9 @@ catches a swap of two sentences of the same length in either of them.
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
+from altformats import tools
 from altformats.errors import AltformatsError
 from altformats.formats.audio.ffmpeg import decode, probe, program
 from altformats.formats.audio.read import CaptionCue, read_cues
@@ -160,7 +160,7 @@ def ebur128(path: Path) -> tuple[float, float]:
         "-",
     ]
     # ffmpeg's log prints the tags cut at a byte count, which can split a character (Arabic, Chinese).
-    log = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False).stderr
+    log = tools.run(command, capture_output=True, text=True, errors="replace").stderr
     summary = log[log.rfind("Summary:") :]
     lufs = re.search(r"I:\s+(-?[\d.]+) LUFS", summary)
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)

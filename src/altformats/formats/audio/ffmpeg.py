@@ -7,9 +7,9 @@ through it, the reader reads tags and the checker decodes the sound through it.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
+from altformats import tools
 from altformats.errors import AltformatsError
 from altformats.formats.audio.spec import RATE
 
@@ -27,7 +27,7 @@ def probe(path: Path) -> dict:
 
     ffprobe = executable("ffprobe", "ffmpeg")
     command = [ffprobe, "-v", "error", "-of", "json", "-show_format", "-show_streams", "-show_chapters", str(path)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = tools.run(command, capture_output=True, text=True)
     if done.returncode:
         raise AltformatsError(f"{path}: ffprobe cannot read it: {done.stderr.strip()[-500:]}")
     return json.loads(done.stdout)
@@ -37,7 +37,7 @@ def decode(path: Path) -> bytes:
     """A file's audio decoded by ffmpeg to mono 16-bit PCM at RATE."""
     command = [program(), "-v", "error", "-nostdin", "-i", str(path), "-map", "0:a:0"]
     command += ["-f", "s16le", "-ac", "1", "-ar", str(RATE), "-"]
-    done = subprocess.run(command, capture_output=True, check=False)
+    done = tools.run(command, capture_output=True)
     if done.returncode:
         raise AltformatsError(f"{path}: ffmpeg could not decode it: {done.stderr.decode()[-1500:]}")
     return done.stdout

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from altformats import templating
+from altformats import templating, tools
 from altformats.document.model import Document, normalise
 from altformats.errors import AltformatsError
 from altformats.formats.audio import ffmpeg, spec
@@ -133,7 +133,7 @@ def m4b_command(pcm: Path, metadata: Path, out: Path, profile: str) -> list[str]
 
 def start(command: list[str]) -> subprocess.Popen:
     """Start an encoder in the background (the MP3 and M4B encoders run side by side, one per core)."""
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return tools.popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def finish(process: subprocess.Popen) -> None:

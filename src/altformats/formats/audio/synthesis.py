@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import subprocess
 import sys
 import tempfile
 import threading
@@ -38,6 +37,7 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+from altformats import tools
 from altformats.errors import AltformatsError
 from altformats.formats.audio import espeak
 from altformats.text import primary_language
@@ -55,19 +55,22 @@ class Speech:
     clips: list[bytes]
 
 
-def synthesise(texts: list[str], language: str, rate: int) -> Speech:
-    """Speak each text with the voice for `language` at `rate` words per minute, in a fresh worker."""
+def synthesise(texts: list[str], language: str, rate: int, scratch: Path | None = None) -> Speech:
+    """Speak each text with the voice for `language` at `rate` words per minute, in a fresh worker.
+
+    The clips are written in a temporary folder inside `scratch` (the build's, which goes with
+    its staging folder even after kill -9), or the system's when there is none.
+    """
     from altformats.tools import executable
 
     executable("espeak-ng", "espeak-ng")  # fail with the install line, not a ctypes error
-    with tempfile.TemporaryDirectory(prefix="altformats-speech-") as folder:
+    with tempfile.TemporaryDirectory(prefix="altformats-speech-", dir=scratch) as folder:
         request = json.dumps({"texts": texts, "language": language, "rate": rate, "folder": folder})
-        done = subprocess.run(
+        done = tools.run(
             [sys.executable, "-m", "altformats.formats.audio.synthesis"],
             input=request,
             capture_output=True,
             text=True,
-            check=False,
         )
         if done.returncode != 0:
             raise AltformatsError(f"speech synthesis failed (exit {done.returncode}):\n{done.stderr.strip()[-2000:]}")

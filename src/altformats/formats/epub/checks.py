@@ -79,7 +79,7 @@ def _ace_one(node: str, script: Path, path: Path, env: dict[str, str]) -> list[s
         # -E: exit 2 when the EPUB fails; the report says why.
         command = [node, str(script), "--exiterror2", "--silent", "--force", "--outdir", out, str(path)]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, check=False)
+            done = tools.run(command, capture_output=True, text=True, env=env, timeout=600)
         except (OSError, subprocess.TimeoutExpired) as error:
             raise AltformatsError(f"Ace by DAISY could not run: {error}") from None
         report_path = Path(out) / "report.json"

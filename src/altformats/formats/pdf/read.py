@@ -6,7 +6,6 @@ written file only: nothing here knows how the PDF was made.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,9 +57,7 @@ SILENT_TYPES = frozenset({"Lbl", "Artifact"})
 def struct_text_blocks(path: Path) -> list[str]:
     """The text blocks of a tagged PDF's structure tree, in order, read by poppler's pdfinfo."""
     pdfinfo = tools.executable("pdfinfo", "poppler-utils")
-    done = subprocess.run(
-        [pdfinfo, "-enc", "UTF-8", "-struct-text", str(path)], capture_output=True, check=False, timeout=120
-    )
+    done = tools.run([pdfinfo, "-enc", "UTF-8", "-struct-text", str(path)], capture_output=True, timeout=120)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise AltformatsError(f"{path}: pdfinfo could not read the structure tree: {message}")
