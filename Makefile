@@ -3,7 +3,7 @@
 VENV := .venv
 STAMP := $(VENV)/.setup-done
 
-.PHONY: build test setup bench lint clean
+.PHONY: build test setup bench fuzz lint clean
 
 build: $(STAMP)
 	$(VENV)/bin/altformats build
@@ -19,6 +19,10 @@ $(STAMP): scripts/setup.sh pyproject.toml package.json package-lock.json
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/run.py
+
+# The fuzz suite's long profile: thousands of random sources (tests/test_fuzz.py; make test runs a bounded one).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(VENV)/bin/python -m pytest -p no:cacheprovider tests/test_fuzz.py --hypothesis-show-statistics
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench
