@@ -65,6 +65,14 @@ def needed_formats(request: pytest.FixtureRequest) -> list[str]:
 
 
 @pytest.fixture(scope="session")
+def check_run():
+    """One check run for the whole session: its warm engines (one browser) serve every proof."""
+    run = formats.Check()
+    yield run
+    run.close()
+
+
+@pytest.fixture(scope="session")
 def seed() -> Document:
     """The seed fact sheet, loaded."""
     return api.load(SEED)

@@ -18,8 +18,9 @@ def test_build_writes_the_slug_path_and_check_passes(tmp_path, capsys):
     html = tmp_path / "missile-defense" / "missile-defense.html"
     assert f"wrote {html}" in capsys.readouterr().out
     assert main(["check", str(SEED), "--format", "html", "--out", str(tmp_path), "--no-conformance"]) == 0
-    line = capsys.readouterr().out.splitlines()[0]
+    line, readers = capsys.readouterr().out.splitlines()[:2]
     assert line.startswith("ok") and "17 blocks, 372 words" in line
+    assert readers.split(": ", 1)[1].startswith("parser ok"), readers  # each reader that read it, named
 
 
 def test_check_fails_with_one_line_per_edition_and_the_difference(scratch_build, capsys):
@@ -30,6 +31,7 @@ def test_check_fails_with_one_line_per_edition_and_the_difference(scratch_build,
     assert status == 1
     assert out.startswith("FAIL html")
     assert "html: block 10 (source line 35)" in out and "Iran" in out and "Iraq" in out
+    assert "read by: parser FAIL" in out
 
 
 def test_check_says_what_to_run_when_nothing_is_built(tmp_path, capsys):

@@ -168,10 +168,18 @@ class EditionReport:
     words: int = 0
     differences: list = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
+    proofs: list[formats.Proof] = field(default_factory=list)  # each reader that read the edition
 
     @property
     def ok(self) -> bool:
         return not self.differences and not self.findings
+
+    def readers(self) -> str:
+        """What was read, e.g. "parser ok, browser ok, speech recognition skipped (English only)"."""
+        return ", ".join(
+            f"{p.reader} skipped ({p.skipped})" if p.skipped else f"{p.reader} {'ok' if p.ok else 'FAIL'}"
+            for p in self.proofs
+        )
 
 
 def check(
@@ -185,22 +193,27 @@ def check(
     from altformats import parity
 
     reports: list[EditionReport] = []
-    for doc in load_all(sources):
-        expected = doc.reading_blocks()
-        for fmt in chosen_formats(format_names):
-            outputs = fmt.outputs(doc, Path(out) / doc.slug)
-            built = [o for o in outputs if o.path.exists()]
-            for output in outputs:
-                progress(f"{doc.slug}: reading {output.path.name}")
-                report = EditionReport(output.edition, output.path, len(expected), parity.word_count(expected))
-                if output in built:
-                    report.differences = fmt.compare(doc, output)
-                else:
-                    report.findings.append(f"not built: run 'altformats build {doc.path} --format {fmt.name}'")
-                reports.append(report)
-            if conformance and built:
-                progress(f"{doc.slug}: conformance checks for {fmt.name}")
-                found = fmt.conformance(built)
-                for report in reports[-len(outputs) :]:
-                    report.findings.extend(found.get(report.path, []))
+    run = formats.Check()
+    try:
+        for doc in load_all(sources):
+            expected = doc.reading_blocks()
+            for fmt in chosen_formats(format_names):
+                outputs = fmt.outputs(doc, Path(out) / doc.slug)
+                built = [o for o in outputs if o.path.exists()]
+                for output in outputs:
+                    progress(f"{doc.slug}: reading {output.path.name}")
+                    report = EditionReport(output.edition, output.path, len(expected), parity.word_count(expected))
+                    if output in built:
+                        report.proofs = fmt.prove(doc, output, run)
+                        report.differences = [d for proof in report.proofs for d in proof.differences]
+                    else:
+                        report.findings.append(f"not built: run 'altformats build {doc.path} --format {fmt.name}'")
+                    reports.append(report)
+                if conformance and built:
+                    progress(f"{doc.slug}: conformance checks for {fmt.name}")
+                    found = fmt.conformance(built)
+                    for report in reports[-len(outputs) :]:
+                        report.findings.extend(found.get(report.path, []))
+    finally:
+        run.close()
     return reports

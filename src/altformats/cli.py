@@ -135,6 +135,8 @@ def print_reports(reports: list[api.EditionReport]) -> int:
         summary = f"{report.blocks} blocks, {report.words} words"
         problems = len(report.differences) + len(report.findings)
         print(f"{mark} {report.edition:<16} {report.path}  ({summary}; {problems} problem(s))")
+        if report.proofs:
+            print(f"       read by: {report.readers()}")
         for line in [*map(str, report.differences), *report.findings]:
             print(f"       {line}")
     return 0 if reports and all(r.ok for r in reports) else 1

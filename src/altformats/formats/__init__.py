@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from altformats.formats.base import Build, Format, Output
+from altformats.formats.base import Build, Check, Format, Output, Proof
 
 # name -> "module:Class"; modules are imported only when their format is used,
 # so a quick HTML build never pays for a PDF or audio stack.
@@ -31,4 +31,4 @@ def get(name: str) -> Format:
     return getattr(import_module(module), cls)()
 
 
-__all__ = ["REGISTRY", "Build", "Format", "Output", "get", "names"]
+__all__ = ["REGISTRY", "Build", "Check", "Format", "Output", "Proof", "get", "names"]

@@ -47,6 +47,49 @@ class Build:
         return self._made[key]
 
 
+@dataclass
+class Check:
+    """What the proofs of one `check` run share: warm engines (one browser, one recogniser).
+
+    `shared(key, make, close)` makes a value once per run; `close()` (called when the run ends,
+    however it ends) closes every value made, last made first.
+    """
+
+    _made: dict = field(default_factory=dict, repr=False)
+    _closers: list = field(default_factory=list, repr=False)
+
+    def shared(self, key: Hashable, make: Callable[[], T], close: Callable[[T], None] | None = None) -> T:
+        """The value for `key`, made by `make()` the first time a proof asks for it in this run."""
+        if key not in self._made:
+            self._made[key] = make()
+            if close is not None:
+                self._closers.append(lambda value=self._made[key]: close(value))
+        return self._made[key]
+
+    def close(self) -> None:
+        """Close what the run made (a browser, a recogniser)."""
+        while self._closers:
+            self._closers.pop()()
+        self._made.clear()
+
+
+@dataclass(frozen=True)
+class Proof:
+    """One independent reading of an edition: the reader's name and what it found.
+
+    `skipped` says why this reader did not read this edition (e.g. speech recognition for a
+    language it has no model for); a skipped proof is reported as such, never as passed.
+    """
+
+    reader: str  # e.g. "parser", "browser", "a11y tree", "page order", "speech recognition"
+    differences: tuple = ()
+    skipped: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
 class Format:
     """Base class of a format module. Subclasses set `name` and implement the four methods.
 
@@ -78,6 +121,14 @@ class Format:
         from altformats import parity
 
         return parity.compare(output.edition, doc.reading_blocks(), self.read_back(output.path))
+
+    def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
+        """Every independent reading of `output` compared with `doc` (default: `compare`, as "parser").
+
+        A format with more readers (the browser, page order, speech recognition) returns one
+        Proof each; `check` keeps warm engines for the whole run.
+        """
+        return [Proof("parser", tuple(self.compare(doc, output)))]
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         """Run this format's conformance checkers; findings per file (an empty list is clean)."""
