@@ -207,6 +207,5 @@ def test_regression_an_item_that_opens_with_a_nested_list():
     build_and_check(b"---\ntitle: T\ndate: 2007-04-16\n---\n\n1. 1. alpha\n", "doc.md", known_bugs=False)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a block of only '&nbsp;' is read as an empty block that braille drops")
 def test_regression_a_paragraph_of_only_a_no_break_space():
     build_and_check(b"---\ntitle: T\ndate: 2007-04-16\n---\n\n&nbsp;\n", "doc.md", known_bugs=False)

@@ -113,6 +113,7 @@ def test_dates_are_written_in_the_documents_language(tmp_path):
 # Each bad input: (file, line, words the message must contain).
 BAD_CASES = [
     ("bad-date.md", 3, "'date' must be YYYY-MM-DD, got '16/04/2007'"),
+    ("blank-paragraph.md", 8, "a paragraph with no words (only spaces such as &nbsp;)"),
     ("missing-title.md", 1, "'title' is required"),
     ("broken-yaml.md", 4, "invalid YAML"),
     ("raw-html.md", 8, "raw HTML is not allowed"),

@@ -188,7 +188,7 @@ class BodyReader:
         if kind == "heading_open":
             return self.heading(token, tokens[i + 1], line), i + 3
         if kind == "paragraph_open":
-            return Paragraph(self.inlines(tokens[i + 1], line), line), i + 3
+            return self.paragraph(tokens[i + 1], line), i + 3
         if kind in ("bullet_list_open", "ordered_list_open", "blockquote_open") and self.depth >= NESTING_LIMIT:
             name = "a block quote" if kind == "blockquote_open" else "a list"
             self.fail(
@@ -226,6 +226,15 @@ class BodyReader:
         if not inline_text(children).strip():
             self.fail(line, "empty heading")
         return Heading(level, children, line)
+
+    def paragraph(self, inline: Token, line: int) -> Paragraph:
+        children = self.inlines(inline, line)
+        if not inline_text(children).strip():  # "&nbsp;" alone: no words for any edition to carry
+            self.fail(
+                line,
+                "a paragraph with no words (only spaces such as &nbsp;): remove it; spacing is the templates' work",
+            )
+        return Paragraph(children, line)
 
     def list(self, tokens: list[Token], i: int, line: int) -> tuple[List, int]:
         opener = tokens[i]
