@@ -10,7 +10,7 @@ from pathlib import Path
 
 from altformats.document.model import Document
 from altformats.errors import AltformatsError
-from altformats.formats.base import Build, Format, Output
+from altformats.formats.base import Build, Check, Format, Output, Proof
 from altformats.output import write_bytes
 
 
@@ -39,6 +39,12 @@ class EpubFormat(Format):
         from altformats.formats.epub.read import epub_blocks
 
         return epub_blocks(path.read_bytes(), str(path))
+
+    def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
+        """The spine's words ("parser"), then the whole package: OPF and manifest, nav and NCX."""
+        from altformats.formats.epub.read_package import package_proofs
+
+        return [*super().prove(doc, output, check), *package_proofs(doc, output)]
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         from altformats.formats.epub import checks
