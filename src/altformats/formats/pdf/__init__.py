@@ -4,7 +4,9 @@ The handout comes from templates/pdf/ (HTML + print CSS); each edition is one ro
 `editions.EDITIONS`. `write.py` lays it out with WeasyPrint and `fixes.py` mends the tagging
 gaps WeasyPrint leaves (see that module). The read-back (`read.py`) is poppler's
 ``pdfinfo -struct-text``: the structure tree of the written file, artifacts and list labels
-left out, one block per block-level structure element; `checks.py` runs the conformance checkers.
+left out, one block per block-level structure element; the page order (`read_layout.py`,
+poppler's ``pdftotext -bbox-layout``) is the text the pages show, in reading order, which must
+be the model's text in order, or declared furniture; `checks.py` runs the conformance checkers.
 
 The interface another format may use (the EPUB's print page list does):
 - `LETTER`: the US Letter edition (an `editions.Edition`; `LETTER.suffix` names its file);
@@ -18,11 +20,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from altformats.document.model import Document
-from altformats.formats.base import Build, Format, Output
-from altformats.formats.pdf.editions import EDITIONS, LETTER, Edition
+from altformats.formats.base import Build, Check, Format, Output, Proof
+from altformats.formats.pdf.editions import EDITIONS, LETTER, PAGE_OF, Edition
 from altformats.formats.pdf.read import struct_text_blocks
+from altformats.formats.pdf.read_layout import Furniture, page_order_differences
 from altformats.formats.pdf.write import edition_html, edition_pdf, letter_pages, print_address
 from altformats.output import write_bytes
+from altformats.text import primary_language
 
 __all__ = ["EDITIONS", "LETTER", "Edition", "PdfFormat", "edition_html", "letter_pages", "print_address"]
 
@@ -44,6 +48,16 @@ class PdfFormat(Format):
 
     def read_back(self, path: Path) -> list[str]:
         return struct_text_blocks(path)
+
+    def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
+        """The structure tree ("parser") and the printed pages in reading order ("page order"), each against `doc`."""
+        # The furniture is what the edition declares it prints, computed from the source.
+        folio = PAGE_OF.get(primary_language(doc.meta.language), PAGE_OF["en"])
+        furniture = Furniture.of(doc, folio, print_address)
+        return [
+            Proof("parser", tuple(self.compare(doc, output))),
+            Proof("page order", tuple(page_order_differences(output.edition, doc, output.path, furniture))),
+        ]
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         from altformats.formats.pdf.checks import check  # pikepdf, pdfua, outloud: only when checking
