@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from altformats import formats
+import altformats
+from altformats import formats, tools
 from altformats.cli import main
+from altformats.errors import MissingTool
 from conftest import FIXTURES, ROOT, SEED
 
 
@@ -129,3 +132,63 @@ def test_no_sources_is_a_clear_error(tmp_path):
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "altformats", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"altformats {altformats.__version__}"
+
+
+def test_off_a_terminal_one_plain_line_per_finished_job_and_quiet_silences_it(tmp_path, capsys):
+    out = str(tmp_path / "o")
+    assert main(["build", str(SEED), "-f", "html,braille", "-o", out]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": done in ")[0] for line in lines] == [
+        "[1/2] building missile-defense: html",
+        "[2/2] building missile-defense: braille",
+    ]
+    assert main(["build", str(SEED), "-f", "html", "-o", out, "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_scheduler_needs_the_dask_executor(capsys):
+    assert main(["build", "--scheduler", "tcp://127.0.0.1:8786"]) == 2
+    assert "--scheduler needs --executor dask" in capsys.readouterr().err
+
+
+def test_checkers_lookup_order(tmp_path, monkeypatch):
+    monkeypatch.delenv("ALTFORMATS_NODE_MODULES", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert tools.node_modules() == ROOT / "node_modules"  # in a checkout, its own
+    monkeypatch.setattr(tools, "PROJECT_ROOT", tmp_path / "site-packages")  # as an installed wheel sees it
+    assert tools.node_modules() == tmp_path / "data" / "altformats" / "node_modules"
+    with pytest.raises(MissingTool, match=r"npm package axe-core .* install it with: altformats install-checkers$"):
+        tools.npm_file("axe-core", "axe.min.js")
+    monkeypatch.setenv("ALTFORMATS_NODE_MODULES", str(tmp_path / "mine"))
+    assert tools.node_modules() == tmp_path / "mine"
+    assert tools.checker_install_line().startswith(f"altformats install-checkers --into {tmp_path}")
+    monkeypatch.undo()
+    assert (tools.checker_manifest() / "package-lock.json").is_file()  # what install-checkers installs from
+
+
+def test_check_outside_a_checkout_finds_the_checkers_through_the_config(scratch_build, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("ALTFORMATS_NODE_MODULES", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(tools, "PROJECT_ROOT", tmp_path / "site-packages")
+    monkeypatch.chdir(tmp_path)
+    argv = ["check", "-q", str(SEED), "-f", "html", "-o", str(scratch_build)]
+    assert main(argv) == 1
+    assert "install it with: altformats install-checkers" in capsys.readouterr().err
+    (tmp_path / "altformats.toml").write_text(f'checkers = "{ROOT / "node_modules"}"\n', encoding="utf-8")
+    assert main(argv) == 0
+    assert capsys.readouterr().out.startswith("ok   html")
+    assert "ALTFORMATS_NODE_MODULES" not in os.environ
+
+
+def test_the_wheel_ships_the_checkers_manifest():
+    import tomllib
+
+    wheel = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"]["targets"]
+    shipped = wheel["wheel"]["force-include"]
+    assert shipped["package.json"] == "altformats/checkers/package.json"
+    assert shipped["package-lock.json"] == "altformats/checkers/package-lock.json"

@@ -1,55 +1,95 @@
-"""The command line: a thin layer over altformats.api (build, check, formats)."""
+"""The command line: a thin layer over altformats.api (build, check), serve, new, install-checkers."""
 
 from __future__ import annotations
 
 import argparse
+import glob
+import inspect
+import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
-from altformats import api, formats
+from altformats import api, config, formats, tools
 from altformats.errors import AltformatsError, BuildFailed, Interrupted
 
 EXIT = {"ok": 0, "error": 1, "usage": 2}  # and 128 + the signal's number when interrupted: 130, 143
+# The options the other API keywords take, with the value that means "not asked for".
+API_OPTIONS = {"jobs": None, "force": False, "executor": "local", "scheduler": None}
+
+
+def version() -> str:
+    """The installed altformats version (the package's own when it is not installed)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("altformats")
+    except PackageNotFoundError:
+        from altformats import __version__
+
+        return __version__
 
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser; format choices come from the registry."""
     top = argparse.ArgumentParser(prog="altformats", description="One structured source, every accessible format.")
+    top.add_argument("--version", action="version", version=f"altformats {version()}")
     sub = top.add_subparsers(dest="command", required=True)
-    known = ", ".join(formats.names())
     for name, help_text in (
         ("build", "build editions into OUT/<slug>/"),
         ("check", "read built editions back and prove them"),
+        ("serve", "build, serve OUT on 127.0.0.1 with an index of every edition, rebuild on change"),
     ):
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         cmd.set_defaults(usage_error=cmd.error)  # prints this command's usage and exits 2
-        cmd.add_argument("sources", nargs="*", metavar="SOURCE", help="source files (default: source/*.md)")
-        cmd.add_argument(
-            "--format",
-            "-f",
-            action="append",
-            dest="formats",
-            metavar="NAME",
-            help=f"a format to use, repeatable or comma-separated (default: all: {known})",
+        _common_options(cmd)
+    for name in ("build", "serve"):
+        sub.choices[name].add_argument(
+            "--templates", metavar="DIR", help="your own templates folder, searched before the project's templates/"
         )
-        cmd.add_argument(
-            "--out",
-            "-o",
-            default=api.DEFAULTS["out"],
-            metavar="DIR",
-            help=f"output folder (default: {api.DEFAULTS['out']})",
-        )
-    sub.choices["build"].add_argument(
-        "--templates", metavar="DIR", help="your own templates folder, searched before the project's templates/"
-    )
     sub.choices["check"].add_argument(
         "--no-conformance", action="store_true", help="only compare the words; skip axe, Nu and the other validators"
     )
+    sub.choices["serve"].add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free port)")
+    new = sub.add_parser("new", help="write a starter source, every front-matter key explained")
+    new.add_argument("slug", metavar="SLUG", help="the new document's slug (its file name without .md)")
+    new.add_argument("--out-dir", default="source", metavar="DIR", help="where to write SLUG.md (default: source)")
     sub.add_parser("formats", help="list the registered formats")
+    install = sub.add_parser("install-checkers", help="install the npm checkers once, for `check` (needs npm)")
+    install.add_argument("--into", metavar="DIR", help="the folder to install into (default: the user data folder)")
     return top
+
+
+def _common_options(cmd: argparse.ArgumentParser) -> None:
+    """The options build, check and serve share; None means "not given" so the config file can fill it."""
+    known = ", ".join(formats.names())
+    cmd.add_argument("sources", nargs="*", metavar="SOURCE", help="source files (default: source/*.md)")
+    cmd.add_argument(
+        "--format",
+        "-f",
+        action="append",
+        dest="formats",
+        metavar="NAME",
+        help=f"a format to use, repeatable or comma-separated (default: all: {known})",
+    )
+    cmd.add_argument("--out", "-o", metavar="DIR", help=f"output folder (default: {api.DEFAULTS['out']})")
+    cmd.add_argument("--config", metavar="FILE", help="the config file (default: altformats.toml or pyproject.toml)")
+    cmd.add_argument("--jobs", "-j", type=_positive, metavar="N", help="worker processes (default: the cores)")
+    cmd.add_argument("--force", action="store_true", help="redo every job, cached or not")
+    cmd.add_argument("--executor", choices=("local", "dask"), default="local", help="where jobs run (default local)")
+    cmd.add_argument("--scheduler", metavar="URL", help="the Dask scheduler, e.g. tcp://HOST:8786")
+    cmd.add_argument("--quiet", "-q", action="store_true", help="no progress bar or progress lines")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more, got {text!r}")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,9 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     top = parser()
     try:
         args = top.parse_args(argv)
-        names = [n.strip() for value in getattr(args, "formats", None) or [] for n in value.split(",") if n.strip()]
+        names = config.names_of(getattr(args, "formats", None) or [])
         if problem := api.unknown_formats(names):
             args.usage_error(problem)
+        if getattr(args, "scheduler", None) and args.executor != "dask":
+            args.usage_error("--scheduler needs --executor dask")
     except SystemExit as done:  # argparse's own exit: --help (0) or a usage error (2)
         return done.code if isinstance(done.code, int) else EXIT["usage"]
     with interruptible():
@@ -84,15 +126,123 @@ def run(args: argparse.Namespace, names: list[str]) -> int:
         for name in formats.names():
             print(f"{name}\t{formats.get(name).description}")
         return EXIT["ok"]
+    if args.command == "new":
+        print(f"wrote {new_source(args.slug, Path(args.out_dir))}")
+        return EXIT["ok"]
+    if args.command == "install-checkers":
+        print(f"installed the npm checkers in {tools.install_checkers(Path(args.into) if args.into else None)}")
+        return EXIT["ok"]
+    settings = config.load(Path(args.config) if args.config else None)
+    with config.environment(settings):
+        return _run_with(args, resolve(args, names, settings), settings)
+
+
+def _run_with(args: argparse.Namespace, chosen: dict, settings: config.Config) -> int:
+    if args.command == "serve":
+        from altformats import serve
+
+        return serve.serve(chosen, args.port, progress_reporter, api_options(args, settings, api.build), args.quiet)
+    with progress_reporter(args.quiet) as progress:
+        if args.command == "build":
+            options = api_options(args, settings, api.build)
+            written = api.build(
+                chosen["sources"], chosen["formats"], chosen["out"], chosen["templates"], progress, **options
+            )
+        else:
+            options = api_options(args, settings, api.check)
+            conformance = not args.no_conformance
+            reports = api.check(chosen["sources"], chosen["formats"], chosen["out"], conformance, progress, **options)
     if args.command == "build":
-        with progress_reporter() as progress:
-            written = api.build(args.sources, names or None, args.out, args.templates, progress)
         for path in written:
             print(f"wrote {path}")
         return EXIT["ok"]
-    with progress_reporter() as progress:
-        reports = api.check(args.sources, names or None, args.out, not args.no_conformance, progress)
     return print_reports(reports)
+
+
+def resolve(args: argparse.Namespace, names: list[str], settings: config.Config) -> dict:
+    """sources, formats, out and templates: the command line's, else the config file's, else the defaults."""
+    return {
+        "sources": args.sources or config_sources(settings),
+        "formats": names or (config.names_of(settings.get("formats")) if settings.given("formats") else None),
+        "out": args.out or settings.get("out"),
+        "templates": getattr(args, "templates", None) or settings.get("templates"),
+    }
+
+
+def config_sources(settings: config.Config) -> list[str] | None:
+    """The files the config's `sources` patterns match; a pattern that matches nothing is an error at its line."""
+    if not settings.given("sources"):
+        return None
+    patterns = settings.get("sources")
+    found: list[str] = []
+    for pattern in [patterns] if isinstance(patterns, str) else patterns:
+        matches = sorted(glob.glob(pattern)) or ([pattern] if Path(pattern).is_file() else [])
+        if not matches:
+            raise AltformatsError(settings.problem("sources", f"{pattern!r} matches no file"))
+        found.extend(matches)
+    return found
+
+
+def api_options(args: argparse.Namespace, settings: config.Config, function: Callable) -> dict:
+    """--jobs, --force, --executor, --scheduler as keywords, for an API that takes them.
+
+    An API without them (before the parallel build lands) is called without them; asking for one
+    it cannot honour is an error rather than silently ignored.
+    """
+    wanted = {name: getattr(args, name, default) for name, default in API_OPTIONS.items()}
+    if wanted["jobs"] is None:
+        wanted["jobs"] = settings.get("jobs")
+    accepted = inspect.signature(function).parameters
+    unsupported = [name for name, value in wanted.items() if name not in accepted and value != API_OPTIONS[name]]
+    if unsupported:
+        flags = ", ".join(f"--{name}" for name in unsupported)
+        raise AltformatsError(f"{flags}: not supported by this version of altformats' {function.__name__}")
+    return {name: value for name, value in wanted.items() if name in accepted}
+
+
+STARTER = """---
+# {slug}.md: a starter fact sheet. Every front-matter key is below; `altformats build` makes every edition.
+title: "{title}"                  # required; the only level-1 heading of every edition
+date: {today}                     # required, YYYY-MM-DD: the date of issue, written out in each edition
+kind: Fact Sheet                  # read first, before office, place and date
+# publisher: U.S. Department of State  # optional: the PDF's and EPUB's publisher
+# office: Bureau of Public Affairs    # optional: read after kind
+# place: Washington, DC               # optional
+language: en                      # BCP 47; quote "no" (YAML would read it as false)
+# summary: One or two sentences.    # optional: the description in HTML, PDF and EPUB metadata
+# abbreviations:                  # written form -> expansion; marked wherever the form occurs
+#   NATO: North Atlantic Treaty Organization
+# pronunciations:                 # written form -> what a voice says (audio only; the words stay as written)
+#   ICBMs: I C B Ems
+---
+
+## About this fact sheet
+
+Write the body in CommonMark: paragraphs, level-2 to level-6 headings, lists, quotes, tables and links.
+"""
+
+
+def new_source(slug: str, folder: Path) -> Path:
+    """Write folder/SLUG.md from STARTER; never over an existing file, never with an unsafe slug."""
+    from datetime import date
+
+    from altformats.document.slugs import slug_of
+
+    if any(separator in slug for separator in ("/", "\\")) or slug != slug.strip():
+        raise AltformatsError(f"slug {slug!r}: a slug is one file name, without a path separator or outer spaces")
+    path = folder / f"{slug}.md"
+    slug_of(path)  # the rule every build applies to a source's name
+    title = slug.replace("-", " ").replace("_", " ").strip().capitalize() or slug
+    text = STARTER.format(slug=slug, title=title.replace('"', "'"), today=date.today().isoformat())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        raise AltformatsError(f"{path}: already exists; altformats new never overwrites a source") from None
+    except OSError as error:
+        raise AltformatsError(f"{path}: cannot write: {error.strerror}") from None
+    return path
 
 
 def print_error(error: AltformatsError) -> int:
@@ -142,14 +292,61 @@ def print_reports(reports: list[api.EditionReport]) -> int:
     return 0 if reports and all(r.ok for r in reports) else 1
 
 
-@contextmanager
-def progress_reporter() -> Iterator[Callable[[str], None]]:
-    """A rich spinner on a terminal; silence otherwise (rich is not even imported then)."""
-    if not sys.stderr.isatty():
-        yield lambda _: None
-        return
-    from rich.console import Console
-    from rich.status import Status
+JOB = re.compile(r"\[(\d+)/(\d+)\]\s*")  # "[3/10] building x: pdf": the job's number and the total
 
-    with Status("starting", console=Console(stderr=True)) as status:
-        yield lambda message: status.update(message)
+
+@contextmanager
+def progress_reporter(quiet: bool = False) -> Iterator[Callable[[str], None]]:
+    """A rich progress bar on a terminal; elsewhere one plain line on stderr per finished job; --quiet: nothing.
+
+    The API reports each job as it starts; a job has finished when the next one starts, or the run ends.
+    """
+    if quiet:
+        yield lambda _: None
+    elif sys.stderr.isatty():
+        with _bar() as update:
+            yield update
+    else:
+        with _lines() as update:
+            yield update
+
+
+@contextmanager
+def _lines() -> Iterator[Callable[[str], None]]:
+    current: list = []  # [message, start time] of the job running
+
+    def finish() -> None:
+        if current:
+            message, started = current
+            print(f"{message}: done in {time.monotonic() - started:.2f} s", file=sys.stderr, flush=True)
+
+    def update(message: str) -> None:
+        finish()
+        current[:] = [message, time.monotonic()]
+
+    yield update
+    finish()  # only when the run succeeded: a failed job is not "done"
+
+
+@contextmanager
+def _bar() -> Iterator[Callable[[str], None]]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeRemainingColumn
+
+    columns = (
+        SpinnerColumn(),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+
+        def update(message: str) -> None:
+            job = JOB.match(message)
+            if job:  # jobs before this one are done
+                bar.update(task, total=int(job.group(2)), completed=int(job.group(1)) - 1)
+            bar.update(task, description=JOB.sub("", message, count=1))
+
+        yield update

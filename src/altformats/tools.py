@@ -38,17 +38,69 @@ def chromium() -> str:
     return os.environ.get("CHROMIUM") or executable("chromium", "chromium")
 
 
+CHECKERS = ("axe-core", "playwright-core", "vnu-jar", "@daisy/ace-cli")  # package.json's dependencies
+INSTALL_CHECKERS = "altformats install-checkers"
+
+
+def user_node_modules() -> Path:
+    """Where `altformats install-checkers` puts the npm checkers: $XDG_DATA_HOME/altformats/node_modules."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "altformats" / "node_modules"
+
+
+def in_checkout() -> bool:
+    """Whether altformats runs from a source checkout (its package.json beside pyproject.toml)."""
+    return (PROJECT_ROOT / "pyproject.toml").is_file() and (PROJECT_ROOT / "package.json").is_file()
+
+
 def node_modules() -> Path:
-    """The project's npm packages (package.json at the project root)."""
-    return Path(os.environ.get("ALTFORMATS_NODE_MODULES", PROJECT_ROOT / "node_modules"))
+    """The npm checkers' folder: ALTFORMATS_NODE_MODULES (which the config's `checkers` sets when unset),
+    else the checkout's node_modules when it has them, else the user data folder install-checkers fills."""
+    if configured := os.environ.get("ALTFORMATS_NODE_MODULES"):
+        return Path(configured)
+    checkout = PROJECT_ROOT / "node_modules"
+    if in_checkout() and checkout.is_dir():
+        return checkout
+    return user_node_modules()
+
+
+def checker_install_line() -> str:
+    """The command that installs the npm checkers where `node_modules` looks."""
+    if os.environ.get("ALTFORMATS_NODE_MODULES"):
+        return f"{INSTALL_CHECKERS} --into {node_modules().parent}   (or point ALTFORMATS_NODE_MODULES elsewhere)"
+    if in_checkout():
+        return f"npm ci --prefix {PROJECT_ROOT}   (or: {SETUP})"
+    return INSTALL_CHECKERS
 
 
 def npm_file(package: str, relative: str) -> Path:
-    """A file inside an installed npm package, or MissingTool."""
+    """A file inside an installed npm package, or MissingTool saying where it looked and what to run."""
     path = node_modules() / package / relative
     if not path.exists():
-        raise MissingTool(f"npm package {package}", f"npm ci --prefix {PROJECT_ROOT}   (or: {SETUP})")
+        raise MissingTool(f"npm package {package} (looked in {node_modules()})", checker_install_line())
     return path
+
+
+def checker_manifest() -> Path:
+    """The folder holding the package.json and package-lock.json of the checkers (in the wheel, or the checkout)."""
+    shipped = Path(__file__).parent / "checkers"
+    return shipped if (shipped / "package-lock.json").is_file() else PROJECT_ROOT
+
+
+def install_checkers(into: Path | None = None) -> Path:
+    """Install the npm checkers once, with `npm ci` from the shipped lock file; return their node_modules.
+
+    Only this explicit command downloads them: a build or a check never does.
+    """
+    prefix = into or user_node_modules().parent
+    npm = executable("npm", "npm")
+    prefix.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copyfile(checker_manifest() / name, prefix / name)
+    done = run([npm, "ci", "--no-audit", "--no-fund", "--prefix", str(prefix)], timeout=1800)
+    if done.returncode != 0:
+        raise AltformatsError(f"npm ci --prefix {prefix} failed (exit {done.returncode}); see npm's messages above")
+    return prefix / "node_modules"
 
 
 def run_json(command: list[str], what: str, stream: str = "stdout", env: dict[str, str] | None = None) -> object:
