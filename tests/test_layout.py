@@ -61,7 +61,20 @@ def test_every_format_is_a_package_with_a_reader_and_its_checkers():
 
 
 def test_no_format_helper_is_left_at_the_package_root():
-    spine = {"__init__", "__main__", "api", "cli", "errors", "output", "templating", "parity", "tools", "text"}
+    spine = {
+        "__init__",
+        "__main__",
+        "api",
+        "cli",
+        "config",
+        "errors",
+        "output",
+        "templating",
+        "parity",
+        "serve",
+        "tools",
+        "text",
+    }
     root = {p.stem for p in PACKAGE.parent.glob("*.py")}
     assert root <= spine, root - spine
     assert {p.name for p in PACKAGE.parent.iterdir() if p.is_dir() and p.name != "__pycache__"} == {

@@ -18,14 +18,11 @@ from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import jinja2
-
-from altformats import api
+from altformats import api, templating
 from altformats.errors import AltformatsError
 
 HOST = "127.0.0.1"
 VERSION_PATH = "/__altformats__/version"  # what the index polls; not a file, so never in OUT
-TEMPLATES = Path(__file__).parent / "serve_templates"
 # How each kind of file appears on the index, by its name's ending (longest first).
 KINDS = {".brl.txt": "text", ".html": "page", ".pdf": "link", ".epub": "download", ".mp3": "audio"}
 
@@ -85,10 +82,9 @@ class Site:
         with self.lock:
             entries = sorted(self.entries.values(), key=lambda e: e.slug or e.source.name)
             version = self.version
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+        return templating.render(
+            "serve/index.html.j2", self.chosen["templates"], entries=entries, version=version, version_path=VERSION_PATH
         )
-        return env.get_template("index.html.j2").render(entries=entries, version=version, version_path=VERSION_PATH)
 
 
 def _report(report: api.EditionReport) -> dict:
