@@ -103,8 +103,6 @@ OPTIONS: dict[str, Option] = {
         _folder, None, "the node_modules holding the npm checkers", path=True, variable="ALTFORMATS_NODE_MODULES"
     ),
 }
-# The audio format reads ALTFORMATS_AUDIO_VOICES only once it supports voices; until then, refuse them.
-VOICES_READ_BY = ("altformats.formats.audio.options", "VOICES_VARIABLE")
 
 
 def names_of(value: str | list[str]) -> list[str]:
@@ -212,17 +210,7 @@ def validate(
             sub, message = found if isinstance(found, tuple) else ("", found)
             where = _line(lines, (*prefix, key, sub)) if sub else line
             problems.append(Problem(shown, where, f"{key}{'.' + sub if sub else ''}: {message}"))
-    if "voices" in table and not _voices_supported():
-        line = _line(lines, (*prefix, "voices"))
-        problems.append(Problem(shown, line, "voices: this version of the audio format cannot choose a voice yet"))
     return problems
-
-
-def _voices_supported() -> bool:
-    from importlib import import_module
-
-    module, name = VOICES_READ_BY
-    return hasattr(import_module(module), name)
 
 
 def _line(lines: Mapping[tuple[str, ...], int], key: tuple[str, ...]) -> int | None:

@@ -41,3 +41,21 @@ def test_rendering_with_a_bad_variable_fails_before_any_work(monkeypatch, seed, 
     with pytest.raises(AltformatsError, match="ALTFORMATS_AUDIO_PROFILE='loud'"):
         formats.get("audio").render(seed, tmp_path, formats.Build())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_voice_chosen_per_language_is_the_voice_that_speaks():
+    from altformats.formats.audio import synthesis
+
+    chosen = options.resolve(environ={"ALTFORMATS_AUDIO_VOICES": "en=gmw/en, fr=roa/fr"})
+    assert chosen.voice_for("en-US") == "gmw/en" and chosen.voice_for("fr") == "roa/fr"
+    assert chosen.voice_for("es") is None
+    assert synthesis.synthesise(["Hello there."], "en-US", 175, voice="gmw/en").voice == "gmw/en"
+    assert synthesis.synthesise(["Hello there."], "en-US", 175).voice != "gmw/en"  # the default differs
+    with pytest.raises(AltformatsError, match=r"espeak-ng has no voice 'gmw/xx'.*its en voices: .*gmw/en"):
+        synthesis.synthesise(["Hello there."], "en", 175, voice="gmw/xx")
+
+
+@pytest.mark.parametrize("value", ["en", "en=", "=gmw/en", "en=gmw/en,fr"])
+def test_a_malformed_voices_variable_is_an_error_naming_it(value):
+    with pytest.raises(AltformatsError, match="ALTFORMATS_AUDIO_VOICES="):
+        options.resolve(environ={"ALTFORMATS_AUDIO_VOICES": value})

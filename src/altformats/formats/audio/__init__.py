@@ -40,7 +40,13 @@ class AudioFormat(Format):
         utterances = script.script(doc)
         if not utterances:
             raise AltformatsError(f"{doc.path}: nothing to read aloud")
-        spoken = synthesis.synthesise([u.spoken for u in utterances], doc.meta.language, chosen.rate, build.scratch)
+        spoken = synthesis.synthesise(
+            [u.spoken for u in utterances],
+            doc.meta.language,
+            chosen.rate,
+            build.scratch,
+            chosen.voice_for(doc.meta.language),
+        )
         narration, cues = mastering.lay_out(utterances, spoken.clips)
         parts = files.chapters(doc, cues, 2 * len(narration))
         with tempfile.TemporaryDirectory(prefix="altformats-audio-", dir=build.scratch) as work:

@@ -55,7 +55,9 @@ class Speech:
     clips: list[bytes]
 
 
-def synthesise(texts: list[str], language: str, rate: int, scratch: Path | None = None) -> Speech:
+def synthesise(
+    texts: list[str], language: str, rate: int, scratch: Path | None = None, voice: str | None = None
+) -> Speech:
     """Speak each text with the voice for `language` at `rate` words per minute, in a fresh worker.
 
     The clips are written in a temporary folder inside `scratch` (the build's, which goes with
@@ -65,7 +67,7 @@ def synthesise(texts: list[str], language: str, rate: int, scratch: Path | None 
 
     executable("espeak-ng", "espeak-ng")  # fail with the install line, not a ctypes error
     with tempfile.TemporaryDirectory(prefix="altformats-speech-", dir=scratch) as folder:
-        request = json.dumps({"texts": texts, "language": language, "rate": rate, "folder": folder})
+        request = json.dumps({"texts": texts, "language": language, "rate": rate, "folder": folder, "voice": voice})
         done = tools.run(
             [sys.executable, "-m", "altformats.formats.audio.synthesis"],
             input=request,
@@ -92,11 +94,19 @@ def read_clip(path: Path) -> bytes:
         return clip.readframes(clip.getnframes())
 
 
-def choose_voice(voices: list, language: str) -> str:
-    """The espeak-ng voice id for a BCP 47 language tag; an error naming the language if there is none."""
+def choose_voice(voices: list, language: str, wanted: str | None = None) -> str:
+    """The espeak-ng voice id for a BCP 47 language tag (or the `wanted` voice id, which must exist);
+    an error naming the language or the voice if there is none."""
     tag, base = language.lower(), primary_language(language)
     # MBROLA voices need databases Debian ships separately; espeak-ng's own voices always work.
     usable = sorted((v for v in voices if v.languages and not v.id.startswith("mb/")), key=lambda v: v.id)
+    if wanted:
+        if wanted not in {v.id for v in usable}:
+            known = ", ".join(v.id for v in usable if primary_language(v.languages[0]) == base) or "none"
+            raise AltformatsError(
+                f"espeak-ng has no voice {wanted!r} (asked for {language!r}); its {base} voices: {known}"
+            )
+        return wanted
     codes = {v.id: v.languages[0].lower() for v in usable}
     for wanted in (tag, PREFERRED_VOICES.get(base, base), base):
         for voice in usable:
@@ -111,14 +121,14 @@ def choose_voice(voices: list, language: str) -> str:
 class Narrator:
     """One pyttsx3 engine kept alive for the whole worker, speaking one file per runAndWait."""
 
-    def __init__(self, language: str, rate: int):
+    def __init__(self, language: str, rate: int, voice: str | None = None):
         import pyttsx3
 
         self.engine = pyttsx3.init("espeak")
         espeak.require(self.engine)  # before any work: a changed private API fails here, by name
         self.finished = threading.Event()
         self.engine.connect("finished-utterance", self._on_finished)
-        self.voice = choose_voice(self.engine.getProperty("voices"), language)
+        self.voice = choose_voice(self.engine.getProperty("voices"), language, voice)
         # A new engine queues property changes until a loop runs, and that loop's end cancels
         # whatever espeak is still busy with (the rate change), leaving a stale "stopping" flag
         # that cancels the second utterance. An empty loop first makes later changes immediate;
@@ -179,7 +189,7 @@ def main() -> int:
     folder = Path(request["folder"])
     # The espeak driver prints "Audio saved to ..." for every file; keep stdout for our answer.
     with contextlib.redirect_stdout(sys.stderr):
-        narrator = Narrator(request["language"], int(request["rate"]))
+        narrator = Narrator(request["language"], int(request["rate"]), request.get("voice"))
         for index, text in enumerate(request["texts"]):
             narrator.save(text, folder / clip_name(index))
     json.dump({"voice": narrator.voice}, out)
