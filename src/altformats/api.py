@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from altformats import formats
 from altformats.document.model import Document
 from altformats.errors import AltformatsError, BuildFailed, Problem
+
+if TYPE_CHECKING:
+    from altformats import jobs as _jobs
 
 DEFAULTS = {
     "sources": "source/*.md",
@@ -95,67 +100,110 @@ def build(
     out: str | Path = DEFAULTS["out"],
     templates: str | None = None,
     progress: Progress = _quiet,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> list[Path]:
     """Build every edition of every source into out/<slug>/; return the files written.
 
-    The environment and every source are validated before anything is written; each document's
-    outputs are staged and moved into place only when all its formats succeed. A document that
-    fails does not stop the others: BuildFailed then names it and lists the files written.
+    The environment and every source are validated before anything is written. Each (document,
+    format) is a job (altformats.jobs), run by `jobs` worker processes (default: one per core) or,
+    with executor="dask", on the cluster at `scheduler`; a job whose inputs have not changed since
+    its files were written is skipped (altformats.cache) unless `force`. Each document's outputs
+    are staged and moved into place only when all its jobs succeed. A document that fails does not
+    stop the others: BuildFailed then names it and lists the files written.
     """
+    from altformats import cache as _cache
+    from altformats import jobs as _jobs
     from altformats import output
 
     if problems := environment_problems():
         raise AltformatsError(problems)
     docs = load_all(sources)
-    chosen = chosen_formats(format_names)
+    names = list(format_names or formats.names())
+    if problem := unknown_formats(names):
+        raise AltformatsError(problem)
     out = Path(out)
     output.check_out(out)
-    written: list[Path] = []
+    step = _numbered(progress, sum(len(_jobs.plan(doc, names)) for doc in docs))
+    work, keys = _plan(docs, names, templates, out, force, step)
+    outcome = _jobs.run(work, out, _pool(executor, scheduler, jobs, sum(len(w[2]) for w in work)), step)
+    for job, written_names in outcome.finished:
+        if key := keys.get(id(job)):
+            _cache.record_outputs(key, out / job.doc.slug, written_names)
+    written = [path for index in sorted(outcome.written) for path in outcome.written[index]]
     failed: list[Problem] = []
-    for d, doc in enumerate(docs):
-
-        def step(f: int, message: str, first: int = d * len(chosen)) -> None:
-            progress(f"[{first + f + 1}/{len(docs) * len(chosen)}] {message}")
-
-        try:
-            written.extend(_build_document(doc, chosen, out, templates, step))
-        except AltformatsError as error:
-            if len(docs) > 1:
-                failed.append(Problem(doc.path, None, f"not built; {out / doc.slug} is as it was:"))
-            failed.extend(error.problems)
+    for index in sorted(outcome.failed):
+        if len(docs) > 1:
+            failed.append(Problem(docs[index].path, None, f"not built; {out / docs[index].slug} is as it was:"))
+        failed.extend(outcome.failed[index])
     if failed:
         raise BuildFailed(failed, written)
     return written
 
 
-def _build_document(
-    doc: Document, chosen: list[formats.Format], out: Path, templates: str | None, progress: Callable[[int, str], None]
-) -> list[Path]:
-    """Build one document's editions into out/<slug>/, all or nothing; return the files written."""
-    from altformats import output, tools
+def _plan(
+    docs: list[Document], names: list[str], templates: str | None, out: Path, force: bool, progress: Progress
+) -> tuple[list[tuple[int, Document, list[_jobs.Job]]], dict[int, str]]:
+    """The jobs to run (index, document, jobs) and each one's cache key; unchanged jobs are left out."""
+    from altformats import cache as _cache
+    from altformats import jobs as _jobs
 
-    final = out / doc.slug
-    with output.staged(final, out) as stage:
-        context = formats.Build(templates, frozenset(fmt.name for fmt in chosen), output.scratch(stage))
-        try:
-            for f, fmt in enumerate(chosen):
-                progress(f, f"building {doc.slug}: {fmt.name}")
-                fmt.render(doc, stage, context)
-        except BaseException as error:
-            # Children first: an encoder still writing into the staging folder would outlive its removal.
-            tools.stop_children(untracked=isinstance(error, KeyboardInterrupt))
-            if isinstance(error, OSError):
-                where = str(error.filename or final)
-                raise output.cannot(f"write the {fmt.name} edition", _final_name(where, stage, final), error) from None
-            raise
-        names = [path.name for path in output.staged_files(stage)]
-    return [final / name for name in names]
+    work, keys = [], {}
+    for index, doc in enumerate(docs):
+        todo = []
+        source = _source_bytes(doc)
+        for job in _jobs.plan(doc, names, templates):
+            key = None
+            if source is not None and _cache.cacheable(job.names):
+                key = _cache.job_key(source, doc.slug, job.names, templates)
+                if not force and _cache.outputs_in_place(key, out / doc.slug) is not None:
+                    progress(f"unchanged {job.label}")
+                    continue
+            todo.append(job)
+            if key:
+                keys[id(job)] = key
+        if todo:
+            work.append((index, doc, todo))
+    return work, keys
 
 
-def _final_name(path: str | Path, stage: Path, final: Path) -> Path:
-    """Where a file being written in the staging folder will go (the path a user knows)."""
-    path = Path(path)
-    return final / path.relative_to(stage) if path.is_relative_to(stage) else path
+def _numbered(progress: Progress, total: int) -> Progress:
+    """`progress`, called once per job (run or skipped) as "[k/total] message"."""
+    done = 0
+
+    def step(message: str) -> None:
+        nonlocal done
+        done += 1
+        progress(f"[{done}/{total}] {message}")
+
+    return step
+
+
+def _source_bytes(doc: Document) -> bytes | None:
+    """The source file's bytes (the cache's key), or None if it cannot be read again."""
+    try:
+        return Path(doc.path).read_bytes()
+    except OSError:
+        return None
+
+
+def _pool(executor: str, scheduler: str | None, jobs: int | None, count: int) -> _jobs.Pool:
+    """Where the jobs run: a Dask cluster, forked workers, or this process (one job or one worker)."""
+    from altformats import jobs as _jobs
+
+    if executor == "dask":
+        from altformats.cluster import Cluster
+
+        return Cluster(scheduler)
+    if executor != "local":
+        raise AltformatsError(Problem("--executor", None, f"must be local or dask, got {executor!r}"))
+    if jobs is not None and jobs < 1:
+        raise AltformatsError(Problem("--jobs", None, f"must be 1 or more, got {jobs}"))
+    workers = min(jobs or len(os.sched_getaffinity(0)), count)
+    return _jobs.Processes(workers) if workers > 1 else _jobs.InProcess()
 
 
 @dataclass
@@ -169,6 +217,7 @@ class EditionReport:
     differences: list = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
     proofs: list[formats.Proof] = field(default_factory=list)  # each reader that read the edition
+    cached: bool = False  # passed an earlier check, unchanged since: not read again
 
     @property
     def ok(self) -> bool:
@@ -179,7 +228,7 @@ class EditionReport:
         return ", ".join(
             f"{p.reader} skipped ({p.skipped})" if p.skipped else f"{p.reader} {'ok' if p.ok else 'FAIL'}"
             for p in self.proofs
-        )
+        ) + ("; unchanged since it passed" if self.cached else "")
 
 
 def check(
@@ -188,32 +237,85 @@ def check(
     out: str | Path = DEFAULTS["out"],
     conformance: bool = True,
     progress: Progress = _quiet,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> list[EditionReport]:
-    """Read every built edition back, compare it with its source, and run the format's checkers."""
+    """Read every built edition back, compare it with its source, and run the format's checkers.
+
+    Each validator runs once over every file of its format (one JVM, one browser per run, not per
+    file). An edition that passed before, unchanged (same bytes, source, code and checkers), is not
+    read or validated again unless `force` (altformats.cache). The readers and validators run on
+    this machine: `jobs`, `executor` and `scheduler` are accepted so that one configuration serves
+    build and check, and are not used by check.
+    """
     from altformats import parity
 
+    del jobs, executor, scheduler  # see the docstring
     reports: list[EditionReport] = []
+    pending: dict[str, list[tuple[EditionReport, str | None]]] = {}
+    chosen = chosen_formats(format_names)
     run = formats.Check()
     try:
         for doc in load_all(sources):
             expected = doc.reading_blocks()
-            for fmt in chosen_formats(format_names):
-                outputs = fmt.outputs(doc, Path(out) / doc.slug)
-                built = [o for o in outputs if o.path.exists()]
-                for output in outputs:
-                    progress(f"{doc.slug}: reading {output.path.name}")
+            for fmt in chosen:
+                for output in fmt.outputs(doc, Path(out) / doc.slug):
                     report = EditionReport(output.edition, output.path, len(expected), parity.word_count(expected))
-                    if output in built:
-                        report.proofs = fmt.prove(doc, output, run)
-                        report.differences = [d for proof in report.proofs for d in proof.differences]
-                    else:
-                        report.findings.append(f"not built: run 'altformats build {doc.path} --format {fmt.name}'")
                     reports.append(report)
-                if conformance and built:
-                    progress(f"{doc.slug}: conformance checks for {fmt.name}")
-                    found = fmt.conformance(built)
-                    for report in reports[-len(outputs) :]:
-                        report.findings.extend(found.get(report.path, []))
+                    if not output.path.exists():
+                        report.findings.append(f"not built: run 'altformats build {doc.path} --format {fmt.name}'")
+                        continue
+                    key = _check_key(doc, fmt.name, output, conformance)
+                    if not force and (readers := _cache_passed(key, output.path)) is not None:
+                        report.proofs, report.cached = [formats.Proof(r, (), s) for r, s in readers], True
+                        progress(f"{doc.slug}: {output.path.name} unchanged since it passed")
+                        continue
+                    progress(f"{doc.slug}: reading {output.path.name}")
+                    report.proofs = fmt.prove(doc, output, run)
+                    report.differences = [d for proof in report.proofs for d in proof.differences]
+                    pending.setdefault(fmt.name, []).append((report, key))
+        if conformance:
+            _validate(chosen, pending, progress)
     finally:
         run.close()
+    _remember_passes(pending)
     return reports
+
+
+def _validate(chosen: list[formats.Format], pending: dict, progress: Progress) -> None:
+    """Each format's validators, once over every file of that format still to be checked."""
+    for fmt in chosen:
+        if batch := pending.get(fmt.name):
+            progress(f"conformance checks for {fmt.name}: {len(batch)} files")
+            found = fmt.conformance([formats.Output(report.edition, report.path) for report, _ in batch])
+            for report, _ in batch:
+                report.findings.extend(found.get(report.path, []))
+
+
+def _check_key(doc: Document, name: str, output: formats.Output, conformance: bool) -> str | None:
+    """The cache key of one edition's check, or None if that edition is never cached."""
+    from altformats import cache as _cache
+
+    source = _source_bytes(doc)
+    if source is None or not _cache.cacheable([name]):
+        return None
+    return _cache.check_key(_cache.job_key(source, doc.slug, (name,), None), output.path, conformance)
+
+
+def _cache_passed(key: str | None, path: Path) -> list[list[str]] | None:
+    from altformats import cache as _cache
+
+    return _cache.passed(key, path)
+
+
+def _remember_passes(pending: dict) -> None:
+    """Record every edition checked in this run that passed, so an unchanged one is not checked again."""
+    from altformats import cache as _cache
+
+    for batch in pending.values():
+        for report, key in batch:
+            if report.ok:
+                _cache.record_pass(key, report.path, [[p.reader, p.skipped] for p in report.proofs])

@@ -1,0 +1,89 @@
+"""The build cache: unchanged jobs are skipped without importing the engines; any change rebuilds."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from altformats import api, cache
+from conftest import ROOT, SEED
+
+FORMATS = ("html", "braille")
+ENGINES = ("weasyprint", "pyttsx3", "ebooklib", "louis", "numpy")
+
+
+def build(sources, out: Path, **options) -> list[Path]:
+    return api.build(sources, list(FORMATS), out, jobs=1, **options)
+
+
+def test_a_no_change_rebuild_writes_nothing_and_imports_no_engine(tmp_path):
+    out, env = (
+        tmp_path / "out",
+        {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT / "src")},
+    )
+    script = (
+        "import sys, json; from altformats import api;"
+        f"w = api.build([{str(SEED)!r}], ['html', 'braille', 'pdf', 'epub', 'audio'], {str(out)!r});"
+        f"print(json.dumps([len(w), [m for m in {ENGINES!r} if m in sys.modules]]))"
+    )
+    first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    assert json.loads(first.stdout)[0] > 5
+    assert json.loads(again.stdout) == [0, []]
+
+
+def test_changes_rebuild_and_force_rebuilds_everything(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out, source = tmp_path / "out", tmp_path / SEED.name
+    source.write_bytes(SEED.read_bytes())
+    assert len(build([source], out)) == 3
+    assert build([source], out) == []
+    assert len(build([source], out, force=True)) == 3
+    source.write_text(SEED.read_text(encoding="utf-8").replace("Iran", "Iraq"), encoding="utf-8")
+    assert len(build([source], out)) == 3  # the source's bytes changed
+    html = out / SEED.stem / f"{SEED.stem}.html"
+    html.write_text("tampered")
+    assert [p.name for p in build([source], out)] == [html.name]  # only the job whose output changed
+    assert b"Iraq" in html.read_bytes()
+    monkeypatch.setenv("ALTFORMATS_BRAILLE_GRADE", "1")
+    assert {".brf", ".txt"} <= {p.suffix for p in build([source], out)}  # the build variables are in every key
+
+
+def test_a_user_template_change_rebuilds_that_format(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    templates, out = tmp_path / "templates", tmp_path / "out"
+    (templates / "html").mkdir(parents=True)
+    (templates / "html" / "style.css").write_text((ROOT / "templates" / "html" / "style.css").read_text())
+    build([SEED], out, templates=str(templates))
+    (templates / "html" / "style.css").write_text("main { color: black }\n")
+    assert [p.suffix for p in build([SEED], out, templates=str(templates))] == [".html"]
+
+
+def test_corrupted_cache_entries_are_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    build([SEED], out)
+    entries = sorted(cache.folder().rglob("*.json"))
+    assert entries
+    for number, entry in enumerate(entries):
+        entry.write_bytes([b"", b"\x80garbage", b"[1, 2]", b'{"files": {"../x": 3}}'][number % 4])
+    assert len(build([SEED], out)) == 3  # rebuilt, no crash
+    assert build([SEED], out) == []  # and remembered again
+
+
+def test_check_skips_an_unchanged_edition_that_passed(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    build([SEED], out)
+    first = api.check([SEED], ["braille"], out, conformance=False)
+    assert all(r.ok and not r.cached for r in first)
+    again = api.check([SEED], ["braille"], out, conformance=False)
+    assert all(r.ok and r.cached for r in again)
+    assert all(not r.cached for r in api.check([SEED], ["braille"], out, conformance=False, force=True))
+    brf = out / SEED.stem / f"{SEED.stem}.brf"
+    brf.write_bytes(brf.read_bytes()[:-400])  # its last words cut off: read again, and it fails
+    corrupted = {r.edition: r for r in api.check([SEED], ["braille"], out, conformance=False)}
+    assert not corrupted["braille"].cached and not corrupted["braille"].ok
