@@ -143,9 +143,13 @@ def test_off_a_terminal_one_plain_line_per_finished_job_and_quiet_silences_it(tm
     out = str(tmp_path / "o")
     assert main(["build", str(SEED), "-f", "html,braille", "-o", out]) == 0
     lines = capsys.readouterr().err.splitlines()
-    assert [line.split(": done in ")[0] for line in lines] == [
-        "[1/2] building missile-defense: html",
-        "[2/2] building missile-defense: braille",
+    assert sorted(lines) == ["[1/2] built missile-defense: braille", "[2/2] built missile-defense: html"] or sorted(
+        lines
+    ) == ["[1/2] built missile-defense: html", "[2/2] built missile-defense: braille"]
+    assert main(["build", str(SEED), "-f", "html,braille", "-o", out]) == 0  # nothing changed: nothing built
+    assert capsys.readouterr().err.splitlines() == [
+        "[1/2] unchanged missile-defense: html",
+        "[2/2] unchanged missile-defense: braille",
     ]
     assert main(["build", str(SEED), "-f", "html", "-o", out, "--quiet"]) == 0
     assert capsys.readouterr().err == ""

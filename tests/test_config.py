@@ -116,17 +116,9 @@ def test_a_variable_already_set_wins_over_the_file(tmp_path, monkeypatch):
     assert "ALTFORMATS_AUDIO_PROFILE" not in os.environ
 
 
-def test_jobs_come_from_the_file_unless_given_and_only_to_an_api_that_takes_them(tmp_path):
+def test_jobs_come_from_the_file_unless_given(tmp_path):
     settings = config.load(_write(tmp_path, "altformats.toml", "jobs = 3\n"))
-
-    def parallel(sources=None, jobs=None, force=False, executor="local", scheduler=None): ...
-
-    def serial(sources=None): ...
-
     args = parser().parse_args(["build"])
-    assert api_options(args, settings, parallel) == {"jobs": 3, "force": False, "executor": "local", "scheduler": None}
+    assert api_options(args, settings) == {"jobs": 3, "force": False, "executor": "local", "scheduler": None}
     args = parser().parse_args(["build", "--jobs", "1", "--force"])
-    assert api_options(args, settings, parallel)["jobs"] == 1
-    assert api_options(parser().parse_args(["build"]), config.Config(), serial) == {}
-    with pytest.raises(AltformatsError, match="--jobs, --force: not supported"):
-        api_options(args, settings, serial)
+    assert api_options(args, settings) == {"jobs": 1, "force": True, "executor": "local", "scheduler": None}

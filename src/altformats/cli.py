@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import glob
-import inspect
 import re
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -141,15 +139,15 @@ def _run_with(args: argparse.Namespace, chosen: dict, settings: config.Config) -
     if args.command == "serve":
         from altformats import serve
 
-        return serve.serve(chosen, args.port, progress_reporter, api_options(args, settings, api.build), args.quiet)
+        return serve.serve(chosen, args.port, progress_reporter, api_options(args, settings), args.quiet)
     with progress_reporter(args.quiet) as progress:
         if args.command == "build":
-            options = api_options(args, settings, api.build)
+            options = api_options(args, settings)
             written = api.build(
                 chosen["sources"], chosen["formats"], chosen["out"], chosen["templates"], progress, **options
             )
         else:
-            options = api_options(args, settings, api.check)
+            options = api_options(args, settings)
             conformance = not args.no_conformance
             reports = api.check(chosen["sources"], chosen["formats"], chosen["out"], conformance, progress, **options)
     if args.command == "build":
@@ -183,21 +181,12 @@ def config_sources(settings: config.Config) -> list[str] | None:
     return found
 
 
-def api_options(args: argparse.Namespace, settings: config.Config, function: Callable) -> dict:
-    """--jobs, --force, --executor, --scheduler as keywords, for an API that takes them.
-
-    An API without them (before the parallel build lands) is called without them; asking for one
-    it cannot honour is an error rather than silently ignored.
-    """
+def api_options(args: argparse.Namespace, settings: config.Config) -> dict:
+    """--jobs, --force, --executor, --scheduler as keywords for api.build and api.check (config's jobs if unset)."""
     wanted = {name: getattr(args, name, default) for name, default in API_OPTIONS.items()}
     if wanted["jobs"] is None:
         wanted["jobs"] = settings.get("jobs")
-    accepted = inspect.signature(function).parameters
-    unsupported = [name for name, value in wanted.items() if name not in accepted and value != API_OPTIONS[name]]
-    if unsupported:
-        flags = ", ".join(f"--{name}" for name in unsupported)
-        raise AltformatsError(f"{flags}: not supported by this version of altformats' {function.__name__}")
-    return {name: value for name, value in wanted.items() if name in accepted}
+    return wanted
 
 
 STARTER = """---
@@ -292,14 +281,14 @@ def print_reports(reports: list[api.EditionReport]) -> int:
     return 0 if reports and all(r.ok for r in reports) else 1
 
 
-JOB = re.compile(r"\[(\d+)/(\d+)\]\s*")  # "[3/10] building x: pdf": the job's number and the total
+JOB = re.compile(r"\[(\d+)/(\d+)\]\s*")  # "[3/10] built x: pdf": jobs done so far, and the total
 
 
 @contextmanager
 def progress_reporter(quiet: bool = False) -> Iterator[Callable[[str], None]]:
     """A rich progress bar on a terminal; elsewhere one plain line on stderr per finished job; --quiet: nothing.
 
-    The API reports each job as it starts; a job has finished when the next one starts, or the run ends.
+    The API reports each job when it has finished ("[k/N] built slug: format", or "unchanged").
     """
     if quiet:
         yield lambda _: None
@@ -307,25 +296,7 @@ def progress_reporter(quiet: bool = False) -> Iterator[Callable[[str], None]]:
         with _bar() as update:
             yield update
     else:
-        with _lines() as update:
-            yield update
-
-
-@contextmanager
-def _lines() -> Iterator[Callable[[str], None]]:
-    current: list = []  # [message, start time] of the job running
-
-    def finish() -> None:
-        if current:
-            message, started = current
-            print(f"{message}: done in {time.monotonic() - started:.2f} s", file=sys.stderr, flush=True)
-
-    def update(message: str) -> None:
-        finish()
-        current[:] = [message, time.monotonic()]
-
-    yield update
-    finish()  # only when the run succeeded: a failed job is not "done"
+        yield lambda message: print(message, file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -345,8 +316,8 @@ def _bar() -> Iterator[Callable[[str], None]]:
 
         def update(message: str) -> None:
             job = JOB.match(message)
-            if job:  # jobs before this one are done
-                bar.update(task, total=int(job.group(2)), completed=int(job.group(1)) - 1)
+            if job:
+                bar.update(task, total=int(job.group(2)), completed=int(job.group(1)))
             bar.update(task, description=JOB.sub("", message, count=1))
 
         yield update
