@@ -303,16 +303,6 @@ def _cardinal(n: int) -> list[str]:
     raise AssertionError(n)
 
 
-def edit_distance(a: list[str], b: list[str]) -> int:
-    """Word-level Levenshtein distance (substitutions, deletions and insertions each count 1)."""
-    row = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        previous, row[0] = row[0], i
-        for j, y in enumerate(b, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
-    return row[-1]
-
-
 def compare(model, doc: Document, edition: str, path: Path) -> list[Difference]:
     """Every cue of `path` whose recognised words are further than MAX_WER from its written words."""
     from altformats.parity import Difference
