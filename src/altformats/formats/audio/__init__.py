@@ -3,8 +3,9 @@
 Three files per document: `<slug>.mp3` (44.1 kHz mono CBR, ID3v2.4 with CHAP,
 CTOC and the written transcript in USLT), `<slug>.m4b` (AAC with the same
 chapters, the transcript as lyrics) and `<slug>.vtt` (one cue per sentence).
-The words are read back from the transcript and the cues (read.py); the sound
-itself is proved by the conformance check (checks.py).
+The words are read back from the transcript and the cues (read.py), and for
+English the narration itself by speech recognition (read_speech.py); the sound
+is proved by the conformance check (checks.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from altformats.document.model import Document
 from altformats.errors import AltformatsError
-from altformats.formats.base import Build, Format, Output
+from altformats.formats.base import Build, Check, Format, Output, Proof
 
 
 class AudioFormat(Format):
@@ -61,6 +62,21 @@ class AudioFormat(Format):
         if path.suffix == ".vtt":
             return [text for _, text in read.cue_blocks(path)]
         return read.transcript_blocks(path)
+
+    def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
+        """The parser's reading, and for the MP3 and M4B of an English document what Whisper hears."""
+        from altformats.formats.audio import read_speech
+
+        proofs = super().prove(doc, output, check)
+        if output.path.suffix == ".vtt":
+            return proofs
+        if not read_speech.understands(doc.meta.language):
+            return [*proofs, Proof("speech recognition", skipped=read_speech.ENGLISH_ONLY)]
+        model = check.shared("whisper", read_speech.load)  # one warm model for the whole run
+        return [
+            *proofs,
+            Proof("speech recognition", tuple(read_speech.compare(model, doc, output.edition, output.path))),
+        ]
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         from altformats.formats.audio import checks
