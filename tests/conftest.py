@@ -7,7 +7,9 @@ registered format. So ``pytest tests/formats/html`` builds HTML and nothing else
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,13 @@ REFUSED = {"zh-missile-defense": {"braille"}}
 # Formats whose editions depend on another built in the same build: the EPUB's page list follows
 # the Letter PDF, and is made only when both are built together (docs/epub.md).
 BUILT_WITH = {"epub": ("pdf",)}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The session's caches (Jinja, builds) live in a folder of its own, never the user's ~/.cache."""
+    cache = Path(tempfile.mkdtemp(prefix="altformats-test-cache-"))
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
 
 
 def formats_for(sample: Path, names: list[str] | None = None) -> list[str]:

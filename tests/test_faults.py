@@ -163,7 +163,8 @@ def test_disk_full_is_a_clean_error_and_keeps_the_previous_outputs(tmp_path, tin
     out = tiny_disk / "out"
     before = previous_build(tmp_path, out, names)
     fill(tiny_disk)
-    assert main(["build", str(SEED), "-f", names, "-o", str(out)]) == 1
+    capsys.readouterr()
+    assert main(["build", str(SEED), "-f", names, "-o", str(out), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"altformats: error: {out / SLUG / SLUG}") and "No space left on device" in err
     assert f"could not write the {names} edition" in err
@@ -451,3 +452,15 @@ def test_a_killed_full_build_leaves_the_previous_outputs_and_the_next_build_clea
     assert done.returncode == 0, err
     assert not staging_folders(out)
     assert sorted(files(out)) == sorted(before)
+
+
+def test_errors_cross_a_process_boundary_with_their_problems():
+    import pickle
+
+    from altformats.errors import AltformatsError, BuildFailed, MissingTool, Problem
+
+    problems = [Problem("a.md", 3, "bad"), Problem("", None, "whole run")]
+    for error in (AltformatsError(problems), MissingTool("java", "apt-get install x"), BuildFailed(problems, ["f"])):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and again.problems == error.problems and str(again) == str(error)
+    assert str(AltformatsError("no sources")) == "no sources"  # no "altformats:" path before a run-wide message

@@ -124,7 +124,7 @@ def build_and_check(raw: bytes, name: str, known_bugs: bool = True) -> None:
         source.write_bytes(raw)
         out = root / "out"
         before = tree(root)
-        status, stdout, stderr = run(["build", str(source), "--format", BUILD_FORMATS, "--out", str(out)])
+        status, stdout, stderr = run(["build", str(source), "--format", BUILD_FORMATS, "--out", str(out), "--quiet"])
         after = tree(root)
         if status != 0:
             assert status == 1, (status, stderr)

@@ -14,6 +14,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.path:  # a problem of the whole run (no file, no option): the message alone
+            return self.message
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.message}"
 
@@ -24,8 +26,13 @@ class AltformatsError(Exception):
     def __init__(self, problems: list[Problem] | Problem | str):
         if isinstance(problems, (Problem, str)):
             problems = [problems]
-        self.problems = [p if isinstance(p, Problem) else Problem("altformats", None, p) for p in problems]
+        self.problems = [p if isinstance(p, Problem) else Problem("", None, p) for p in problems]
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+    def __reduce__(self):
+        # Errors cross process boundaries (build jobs, Dask workers) with their problems intact.
+        return (AltformatsError, (self.problems,))
 
 
 class MissingTool(AltformatsError):
@@ -33,6 +40,10 @@ class MissingTool(AltformatsError):
 
     def __init__(self, tool: str, install: str):
         super().__init__(f"{tool} is required but was not found; install it with: {install}")
+        self.tool, self.install = tool, install
+
+    def __reduce__(self):
+        return (MissingTool, (self.tool, self.install))
 
 
 class BuildFailed(AltformatsError):
@@ -41,6 +52,9 @@ class BuildFailed(AltformatsError):
     def __init__(self, problems: list[Problem], written: list):
         super().__init__(problems)
         self.written = written
+
+    def __reduce__(self):
+        return (BuildFailed, (self.problems, self.written))
 
 
 class Interrupted(KeyboardInterrupt):
