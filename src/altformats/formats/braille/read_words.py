@@ -110,7 +110,7 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         "capital-in-word-as-eur", ("fr-bfu-g2.ctb",), "iciDe", "icieurde", r"(?<=[^\W\d_])[^\W\d_]", _eur, "source"
     ),
     Ambiguity(  # braille has one set of digit signs: Arabic braille's 16 comes back as ١٦
-        "digits-of-any-script", (), "١٦", "16", r"(?![0-9])\d", lambda m: str(unicodedata.digit(m.group(0))), "both"
+        "digits-of-any-script", (), "16", "١٦", r"(?![0-9])\d", lambda m: str(unicodedata.digit(m.group(0))), "both"
     ),
 )
 
@@ -133,7 +133,7 @@ def back_translate(code: Code, braille: str) -> str:
     if code.emphasis:  # indicators are not words, and liblouis cannot read them back
         braille = re.sub(code.emphasis, "", braille)
     text = _read_cells(code, braille, applying(code, "cells"))
-    return rewrite(applying(code, "both"), rewrite(applying(code, "back"), text))
+    return rewrite(applying(code, "back"), rewrite(applying(code, "both"), text))
 
 
 def _read_cells(code: Code, braille: str, ambiguities: list[Ambiguity]) -> str:
