@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,8 +76,6 @@ def assert_clean_error(stderr: str, source: Path, lines: int) -> None:
 # Bugs in src/ this suite found, each pinned by a strict xfail regression test below. Each predicate is
 # as narrow as the bug: only braille editions fail, and only in the way the bug fails them. Remove an
 # entry (and its regression test turns XPASS, which fails) once the bug is fixed.
-AGREEMENT = re.compile(r"(braille|brl-proof): extra text: expected 'back-translation returning >= \d+% of the words'")
-LIST_FIRST_IN_ITEM = re.compile(rb"^[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+(?:[-+*]|\d{1,9}[.)])[ \t]", re.M)
 
 
 def braille_alone_fails(stdout: str) -> list[str]:
@@ -97,17 +96,7 @@ def known_bug(raw: bytes, stdout: str) -> str:
     return ""
 
 
-KNOWN_BUGS = {
-    # A letter the braille table cannot write is spelled out ("(greek small letter lamda)"), which the
-    # check then counts as a lost word: the build exits 0 with an edition its own check fails.
-    "braille spells out a letter, and the check counts it lost": lambda raw, problems: all(
-        AGREEMENT.match(p) for p in problems
-    ),
-    # "1. 1. alpha": an item that opens with a nested list; braille reads the outer marker into the block.
-    "braille merges the marker of an item that opens with a list": lambda raw, problems: bool(
-        LIST_FIRST_IN_ITEM.search(raw)
-    ),
-}
+KNOWN_BUGS: dict[str, Callable[[bytes, list[str]], bool]] = {}  # none open: the braille ones are fixed
 
 
 def line_count(raw: bytes) -> int:
@@ -195,14 +184,10 @@ def test_a_plain_source_builds_and_a_bad_one_fails_cleanly():
     build_and_check(b"---\ntitle: T\ndate: 2005-02-30\n---\n\nSome words.\n", "doc.md")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="bug: braille spells out a letter its table lacks, then its check counts it lost"
-)
 def test_regression_a_greek_word_in_an_english_source():
     build_and_check("---\ntitle: T\ndate: 2007-04-16\n---\n\nλόγος\n".encode(), "doc.md", known_bugs=False)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: braille reads the marker of an item that opens with a list into it")
 def test_regression_an_item_that_opens_with_a_nested_list():
     build_and_check(b"---\ntitle: T\ndate: 2007-04-16\n---\n\n1. 1. alpha\n", "doc.md", known_bugs=False)
 

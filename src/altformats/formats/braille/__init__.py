@@ -12,7 +12,7 @@ from pathlib import Path
 
 from altformats import parity
 from altformats.document.model import Document
-from altformats.formats.base import Build, Format, Output
+from altformats.formats.base import Build, Check, Format, Output, Proof
 
 
 class BrailleFormat(Format):
@@ -44,6 +44,12 @@ class BrailleFormat(Format):
         from altformats.formats.braille.read import compare_braille
 
         return compare_braille(doc, output)
+
+    def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
+        """Three readings: each block's cells, its back-translated words, and the preliminary pages."""
+        from altformats.formats.braille.read import prove_braille
+
+        return [Proof(reader, tuple(found)) for reader, found in prove_braille(doc, output)]
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         from altformats.formats.braille import checks

@@ -32,3 +32,39 @@ NUMBER = re.compile(
     "(\u283c[\u2801\u2803\u2809\u2819\u2811\u280b\u281b\u2813\u280a\u281a]{1,4}"
     "|\u2820[\u2821\u2823\u2829\u2839\u2831\u282b\u283b\u2833\u282a\u283a]{1,4})[\u2832\u2804] "
 )
+
+# The transcriber's note, declared: its heading and its text, per language (English for the others).
+# The preliminary pages carry the title page's facts, then these lines, then the braille code's name;
+# templates/braille/note.txt.j2 lays them out, and the reader (read_preliminary.py) proves every line.
+NOTES: dict[str, tuple[str, ...]] = {
+    "en": (
+        "Transcriber's note",
+        "This braille edition carries the whole text of the print edition. Headings are centred or start in"
+        " cell 5, paragraphs start in cell 3 and list items begin with a bullet or their number. Braille page"
+        " numbers are at the foot of each page on the right. Braille code:",
+    ),
+    "es": (
+        "Nota del transcriptor",
+        "Esta edición en braille lleva todo el texto de la edición impresa. Los títulos van centrados o en la"
+        " celda 5, los párrafos empiezan en la celda 3 y los elementos de las listas llevan un signo de viñeta"
+        " o su número. Los números de página de braille van al pie a la derecha. Código braille:",
+    ),
+    "fr": (
+        "Note du transcripteur",
+        "Cette édition en braille reprend tout le texte de l'édition imprimée. Les titres sont centrés ou"
+        " commencent à la cellule 5, les paragraphes commencent à la cellule 3 et les éléments de liste"
+        " commencent par une puce ou par leur numéro. Les numéros de page braille sont en bas de chaque page,"
+        " à droite. Code braille :",
+    ),
+    "ar": (
+        "ملاحظة الناسخ",
+        "تحمل طبعة برايل هذه النص الكامل للطبعة المطبوعة. العناوين في الوسط أو تبدأ في الخلية 5، والفقرات تبدأ"
+        " في الخلية 3، وتبدأ عناصر القوائم بعلامة أو برقمها. أرقام صفحات برايل في أسفل كل صفحة على اليمين."
+        " رمز برايل:",
+    ),
+}
+
+
+def note_for(language: str) -> tuple[str, ...]:
+    """The declared transcriber's note for a BCP 47 language (its primary subtag; English if none)."""
+    return NOTES.get(language.split("-")[0].lower(), NOTES["en"])

@@ -10,7 +10,7 @@ from altformats.errors import AltformatsError, Problem
 from altformats.formats.braille import louis as liblouis
 from altformats.formats.braille.codes import Code, cells, code_for
 from altformats.formats.braille.layout import Block, page_text, paginate
-from altformats.formats.braille.spec import PRELIMINARY
+from altformats.formats.braille.spec import PRELIMINARY, note_for
 from altformats.output import write_text
 
 Styled = tuple[tuple[Inline, ...], dict]  # a reading block's inlines and the keyword arguments of its Block
@@ -40,8 +40,14 @@ def body_pages(doc: Document, code: Code) -> list[list[str]]:
 
 
 def preliminary_pages(doc: Document, code: Code, templates: str | None) -> list[list[str]]:
-    """The title page and transcriber's note (templates/braille/note.txt.j2), then the code's name, on p1, p2, ..."""
-    note = templating.render("braille/note.txt.j2", templates, doc=doc, code=code.name)
+    """The title page and transcriber's note (templates/braille/note.txt.j2), then the code's name, on p1, p2, ...
+
+    A centred line is set apart by blank lines, as a heading in the body is, so that
+    the reader can tell each line of the title page from the next.
+    """
+    note = templating.render(
+        "braille/note.txt.j2", templates, doc=doc, code=code.name, note=note_for(doc.meta.language)
+    )
     blocks: list[Block] = []
     blank = False
     for line in [*note.splitlines(), code.name]:
@@ -49,8 +55,9 @@ def preliminary_pages(doc: Document, code: Code, templates: str | None) -> list[
         if not text:  # an empty line in the template is a blank line on the page
             blank = bool(blocks)
             continue
-        style = "centred" if line.startswith("#") else "paragraph"
-        blocks.append(Block(cells(code, text), style, blank_before=blank))
+        centred = line.startswith("#")
+        style = "centred" if centred else "paragraph"
+        blocks.append(Block(cells(code, text), style, blank_before=blank or centred, blank_after=centred))
         blank = False
     return paginate(blocks, lambda n: PRELIMINARY + liblouis.to_braille(code.table, str(n)))
 
@@ -80,7 +87,11 @@ def _styled(block, level: int) -> list[Styled]:
     assert isinstance(block, List)
     for n, item in enumerate(block.items, start=block.start):
         marker = {"number": f"{n}."} if block.ordered and level == 1 else {}
-        for k, child in enumerate(_item_blocks(item, level)):
+        children = _item_blocks(item, level)
+        if item.blocks and isinstance(item.blocks[0], List):
+            # the item opens with a list: its own marker stands alone on a line, before the nested items
+            children = [((), {"style": "item", "level": level}), *children]
+        for k, child in enumerate(children):
             inner.append(child if k else (child[0], {**child[1], "style": "item", **marker}))
     return _set_apart(inner) if level == 1 else inner
 

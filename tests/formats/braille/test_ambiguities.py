@@ -1,0 +1,56 @@
+"""Each named liblouis back-translation ambiguity: liblouis really misreads its example, and the reader undoes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from altformats.formats.braille import codes, read_words
+from altformats.formats.braille.louis import to_print
+from altformats.formats.braille.read_words import AMBIGUITIES, WORDS, back_translate, found_words, source_words
+
+TABLES = {code.table: code for grades in codes.CODES.values() for code in grades.values()}
+EVERY_CODE = "ar-ar-g1.utb"  # an ambiguity of every code is shown where it occurs: Arabic braille's digits
+
+
+def code_of(ambiguity: read_words.Ambiguity) -> codes.Code:
+    return TABLES[ambiguity.tables[0] if ambiguity.tables else EVERY_CODE]
+
+
+@pytest.mark.parametrize("ambiguity", AMBIGUITIES, ids=lambda a: a.name)
+def test_liblouis_misreads_the_example_and_the_reader_undoes_it(ambiguity):
+    code = code_of(ambiguity)
+    print_text = codes.typed_text(code, ambiguity.example)[0]  # as the forward translation spells it
+    braille = codes.cells(code, ambiguity.example)
+    raw = to_print(code.table, braille)
+    assert raw == ambiguity.misread  # the ambiguity is real: liblouis gives this back
+    assert WORDS.findall(raw) != WORDS.findall(print_text)  # and, left alone, a word would differ
+    assert found_words(back_translate(code, braille)) == source_words(code, print_text)
+
+
+def test_the_list_is_closed_and_named_once():
+    names = [a.name for a in AMBIGUITIES]
+    assert len(names) == len(set(names)) and all(a.side in ("back", "both", "cells", "source") for a in AMBIGUITIES)
+    assert all(table in TABLES for a in AMBIGUITIES for table in a.tables)
+
+
+@pytest.mark.parametrize(
+    ("table", "source", "changed"),
+    [
+        ("en-ueb-g2.ctb", "The U.S. plans", "The U.K. plans"),  # a wordsign letter undone only as itself
+        ("en-ueb-g2.ctb", "αδε", "αδν"),
+        ("en-ueb-g1.ctb", "ÆSIR", "ÆSIS"),
+        ("es-g1.ctb", "hora: 3:30", "hora: 3:31"),
+        ("fr-bfu-g2.ctb", "iciDe", "iciDa"),
+    ],
+)
+def test_a_word_that_differs_otherwise_is_still_a_difference(table, source, changed):
+    code = TABLES[table]
+    assert found_words(back_translate(code, codes.cells(code, changed))) != source_words(code, source)
+
+
+def test_spelled_out_letters_are_expected_as_spelled():
+    code = TABLES["en-ueb-g2.ctb"]
+    for text in ("λόγος", "中", "ÆA", "ÆSIR Zürich"):
+        expected = source_words(code, codes.typed_text(code, text)[0])
+        assert found_words(back_translate(code, codes.cells(code, text))) == expected
+    assert "ideograph" in source_words(code, codes.typed_text(code, "中")[0])

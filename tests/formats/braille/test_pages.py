@@ -1,0 +1,109 @@
+"""Every braille page is proved: the title page's facts, the transcriber's note, the code; and list items that open with a list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from altformats import api, formats
+from altformats.formats.braille import BrailleFormat, codes, read, read_preliminary
+from altformats.formats.braille import louis as liblouis
+from conftest import REFUSED, SAMPLES
+
+CODE = codes.CODES["en"][2]
+
+
+def tamper_preliminary(path: Path, old: str, new: str) -> None:
+    """Replace `old` by `new` (print, as braille) on the first page of a written BRF, and nowhere else."""
+    first, rest = path.read_bytes().decode("ascii").split("\f", 1)
+    old_brf, new_brf = (liblouis.ascii_braille(codes.cells(CODE, text)) for text in (old, new))
+    assert old_brf in first
+    path.write_bytes((first.replace(old_brf, new_brf, 1) + "\f" + rest).encode("ascii"))
+
+
+def failing(doc, path: Path) -> dict[str, list[str]]:
+    """The readings of an edition that fail, and their differences."""
+    output = formats.Output("braille", path)
+    proofs = BrailleFormat().prove(doc, output, formats.Check())
+    return {p.reader: [str(d) for d in p.differences] for p in proofs if not p.ok}
+
+
+def test_the_title_page_carries_the_facts_in_reading_order(seed, brf_seed):
+    blocks = read.read_all(brf_seed)[1]
+    expected = read_preliminary.expected_lines(seed, CODE)
+    assert [what for what, _, _ in expected][:6] == ["kind", "publisher", "office", "place", "date", "title"]
+    assert len(blocks) == len(expected) == 9
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "what"),
+    [
+        ("Missile", "Mistle", "title"),  # a word of the title page
+        ("April 16, 2007", "April 17, 2007", "date"),
+        ("Eurasian", "Asian", "office"),
+        ("Department of State", "Department of Defense", "publisher"),
+        ("whole text", "whole test", "transcriber's note"),
+        ("foot of each page", "top of each page", "transcriber's note"),
+    ],
+)
+def test_a_changed_word_on_the_preliminary_pages_fails(scratch_build, seed, old, new, what):
+    path = scratch_build / seed.slug / f"{seed.slug}.brf"
+    tamper_preliminary(path, old, new)
+    found = failing(seed, path)
+    assert list(found) == ["preliminary pages"]
+    [difference] = found["preliminary pages"]
+    assert f"preliminary pages: {what}" in difference and new.split()[-1].rstrip(",") in difference
+
+
+def test_a_dropped_or_added_preliminary_line_fails(scratch_build, seed):
+    path = scratch_build / seed.slug / f"{seed.slug}.brf"
+    place = liblouis.ascii_braille(codes.cells(CODE, "Washington, DC"))
+    first, rest = path.read_bytes().decode("ascii").split("\f", 1)
+    path.write_bytes((first.replace(place, "", 1) + "\f" + rest).encode("ascii"))
+    assert "place 'Washington, DC'" in failing(seed, path)["preliminary pages"][0]
+    path.write_bytes((first.replace(place, place + "\r\n\r\n ,NOT", 1) + "\f" + rest).encode("ascii"))
+    assert failing(seed, path)["preliminary pages"]
+
+
+@pytest.mark.parametrize(
+    "sample", [s for s in SAMPLES if "braille" not in REFUSED.get(s.stem, ())], ids=lambda s: s.stem
+)
+def test_every_sample_passes_every_reading(samples_built, sample):
+    doc = api.load(sample)
+    for output in formats.get("braille").outputs(doc, samples_built / doc.slug):
+        proofs = formats.get("braille").prove(doc, output, formats.Check())
+        assert [(p.reader, p.differences) for p in proofs] == [
+            ("cells", ()),
+            ("back-translation", ()),
+            ("preliminary pages", ()),
+        ]
+
+
+NESTED = """---
+title: Nested
+date: 2007-04-16
+---
+
+1. 1. alpha
+2. - - deep
+   - beta
+- ÆSIR, ÆA, λόγος and 中
+"""
+
+
+def test_items_that_open_with_a_list_and_spelled_out_letters_pass(tmp_path):
+    source = tmp_path / "nested.md"
+    source.write_text(NESTED, encoding="utf-8")
+    api.build([source], ["braille"], tmp_path / "out")
+    doc = api.load(source)
+    brf = tmp_path / "out" / "nested" / "nested.brf"
+    body = brf.read_bytes().decode("ascii").split("\f")[1].split("\r\n")
+    assert "#A4" in [line.strip() for line in body]  # the outer number stands alone, before the nested items
+    assert len(read.read_braille(brf)[1]) == len(doc.reading_blocks())
+    assert all(r.ok for r in api.check([source], ["braille"], tmp_path / "out", conformance=False))
+
+
+@pytest.fixture(scope="module")
+def brf_seed(seed_outputs) -> Path:
+    return seed_outputs["braille"][0].path
