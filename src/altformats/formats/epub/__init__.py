@@ -6,11 +6,13 @@ checks.py runs EPUBCheck and Ace by DAISY; spec.py holds what writer and reader 
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
 from pathlib import Path
 
 from altformats.document.model import Document
 from altformats.errors import AltformatsError
-from altformats.formats.base import Build, Format, Output
+from altformats.formats.base import Build, Check, Format, Output, Proof
 from altformats.output import write_bytes
 
 
@@ -39,6 +41,17 @@ class EpubFormat(Format):
         from altformats.formats.epub.read import epub_blocks
 
         return epub_blocks(path.read_bytes(), str(path))
+
+    def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
+        """The parser's reading, then the browser's of each spine XHTML document (docs/html.md)."""
+        from altformats.formats.epub.read import spine_documents
+        from altformats.formats.html import read_browser
+
+        parsed = super().prove(doc, output, check)  # first: a broken package fails here, with its path
+        with tempfile.TemporaryDirectory(prefix="epub-browser-") as folder, zipfile.ZipFile(output.path) as book:
+            book.extractall(folder)  # zipfile keeps every entry inside `folder` (no "..", no absolute paths)
+            readings = [read_browser.browser(check).read(Path(folder) / name) for name in spine_documents(book)]
+        return [*parsed, *read_browser.proofs(doc, output.edition, readings)]
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         from altformats.formats.epub import checks
