@@ -54,6 +54,9 @@ CORRUPTIONS = [
         {"browser", "a11y tree"},
     ),
     ("generated content", STYLE, 'li::before { content: "NOT "; }\n' + STYLE, {"browser", "a11y tree"}),
+    ("a list marker that says a word", STYLE, 'li::marker { content: "NOT "; }\n' + STYLE, {"browser", "a11y tree"}),
+    # What the screen reader announces for the link is the label, not the words on the page.
+    ("a link renamed for screen readers", "<a href=", '<a aria-label="a page of lies" href=', {"a11y tree"}),
     (
         "a script rewrites a list item",
         "</body>",

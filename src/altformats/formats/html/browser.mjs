@@ -13,6 +13,9 @@ const SILENT_TAGS = new Set("script style template head title noscript".split(" 
 // Roles whose author-given name (aria-label, aria-labelledby) is announced instead of their content.
 const NAMED_BY_AUTHOR = new Set(["link", "button", "heading", "img", "image", "paragraph", "listitem", "cell",
   "columnheader", "rowheader", "StaticText"]);
+// A list marker the browser draws (a bullet, a number or letter with its stop) is furniture; any
+// other marker text (li::marker { content: "NOT " }) is text.
+const PLAIN_MARKER = /^\s*(?:\p{N}{1,6}[.)\u3001\u060c]?|(?:[ivxlcdm]{1,8}|[IVXLCDM]{1,8}|\p{L})[.)]|[\u2022\u25e6\u25aa\u25ab\u25a0\u25a1\u2013\u2014*-])?\s*$/u;
 const SETTLE_MS = 50; // scripts' timers and frames after "load" get this long to change the page
 
 const browser = await chromium.launch({
@@ -22,29 +25,28 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({ serviceWorkers: "block" });
 
+// One page for every file: each navigation starts a fresh document, and a fresh page costs more.
+const page = await context.newPage();
+let blocked = [];
+await page.route("**/*", (route) => {
+  const url = route.request().url();
+  if (url.startsWith("file:")) return route.continue();
+  blocked.push(url);
+  return route.abort();
+});
+page.on("websocket", (ws) => blocked.push(ws.url()));
+const cdp = await context.newCDPSession(page);
+
 async function read(file) {
-  const page = await context.newPage();
-  const blocked = [];
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (url.startsWith("file:")) return route.continue();
-    blocked.push(url);
-    return route.abort();
-  });
-  page.on("websocket", (ws) => blocked.push(ws.url()));
-  try {
-    await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
-    await page.evaluate((ms) => new Promise((done) => requestAnimationFrame(() => setTimeout(done, ms))), SETTLE_MS);
-    const seen = await page.evaluate(renderedText, [...BLOCK_TAGS, "|", ...SILENT_TAGS]);
-    const cdp = await context.newCDPSession(page);
-    const { nodes } = await cdp.send("Accessibility.getFullAXTree");
-    const spoken = await spokenText(cdp, nodes);
-    await cdp.detach();
-    return { ...seen, spoken: spoken.main, outside: { ...seen.outside, spoken: spoken.outside },
-             facts: { ...seen.facts, blocked } };
-  } finally {
-    await page.close();
-  }
+  blocked = [];
+  await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
+  await page.evaluate((ms) => new Promise((done) => requestAnimationFrame(() => setTimeout(done, ms))), SETTLE_MS);
+  const seen = await page.evaluate(renderedText, [...BLOCK_TAGS, "|", ...SILENT_TAGS]);
+  const { nodes } = await cdp.send("Accessibility.getFullAXTree");
+  const spoken = await spokenText(cdp, nodes);
+  const facts = { ...seen.facts, blocked: [...blocked] };
+  await page.goto("about:blank"); // the next file's requests are its own
+  return { ...seen, spoken: spoken.main, outside: { ...seen.outside, spoken: spoken.outside }, facts };
 }
 
 // Runs in the page: the text a sighted reader sees, per block, CSS applied and scripts run.
@@ -135,15 +137,16 @@ function renderedText(tags) {
 // What a screen reader announces: the accessibility tree's text leaves in order, per block.
 async function spokenText(cdp, nodes) {
   const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+  // Each node's DOM tag, from one fetch of the whole DOM (pierce: iframes and shadow roots too).
   const tags = new Map();
-  async function tagOf(node) {
-    if (node.backendDOMNodeId === undefined) return "";
-    if (!tags.has(node.backendDOMNodeId)) {
-      const { node: dom } = await cdp.send("DOM.describeNode", { backendNodeId: node.backendDOMNodeId });
-      tags.set(node.backendDOMNodeId, dom.localName || "");
-    }
-    return tags.get(node.backendDOMNodeId);
+  const { root: dom } = await cdp.send("DOM.getDocument", { depth: -1, pierce: true });
+  const stack = [dom];
+  while (stack.length) {
+    const n = stack.pop();
+    tags.set(n.backendNodeId, (n.localName || "").toLowerCase());
+    stack.push(...(n.children || []), ...(n.shadowRoots || []), ...(n.contentDocument ? [n.contentDocument] : []));
   }
+  const tagOf = async (node) => tags.get(node.backendDOMNodeId) || "";
   const out = { main: [], outside: [] };
   const buffers = { main: [], outside: [] };
   function flush(where) {
@@ -164,7 +167,11 @@ async function spokenText(cdp, nodes) {
       buffers[where].push(" ", name, " "); // announced instead of the content
     } else if (!node.ignored && (role === "StaticText" || role === "LineBreak")) {
       buffers[where].push(role === "LineBreak" ? " " : name);
-    } else if (role !== "ListMarker") { // list markers are furniture: not text
+    } else if (role === "ListMarker" && PLAIN_MARKER.test(name)) {
+      // furniture: not text
+    } else if (role === "ListMarker" && !node.ignored) {
+      buffers[where].push(name);
+    } else {
       for (const id of node.childIds || []) if (byId.has(id)) await visit(byId.get(id), where);
     }
     if (isBlock) flush(where);
