@@ -15,7 +15,6 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 
 from altformats import api, cli

@@ -6,6 +6,8 @@ checks.py runs EPUBCheck and Ace by DAISY; spec.py holds what writer and reader 
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
 from pathlib import Path
 
 from altformats.document.model import Document
@@ -41,10 +43,17 @@ class EpubFormat(Format):
         return epub_blocks(path.read_bytes(), str(path))
 
     def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
-        """The spine's words ("parser"), then the whole package: OPF and manifest, nav and NCX."""
+        """The parser's reading, the browser's of each spine XHTML document (docs/html.md), then the
+        whole package: OPF and manifest, nav and NCX."""
+        from altformats.formats.epub.read import spine_documents
         from altformats.formats.epub.read_package import package_proofs
+        from altformats.formats.html import read_browser
 
-        return [*super().prove(doc, output, check), *package_proofs(doc, output)]
+        parsed = super().prove(doc, output, check)  # first: a broken package fails here, with its path
+        with tempfile.TemporaryDirectory(prefix="epub-browser-") as folder, zipfile.ZipFile(output.path) as book:
+            book.extractall(folder)  # zipfile keeps every entry inside `folder` (no "..", no absolute paths)
+            readings = [read_browser.browser(check).read(Path(folder) / name) for name in spine_documents(book)]
+        return [*parsed, *read_browser.proofs(doc, output.edition, readings), *package_proofs(doc, output)]
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         from altformats.formats.epub import checks

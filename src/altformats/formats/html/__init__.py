@@ -6,7 +6,7 @@ from pathlib import Path
 
 from altformats import templating
 from altformats.document.model import Document
-from altformats.formats.base import Build, Format, Output
+from altformats.formats.base import Build, Check, Format, Output, Proof
 from altformats.output import write_text
 
 
@@ -28,6 +28,13 @@ class HtmlFormat(Format):
         from altformats.formats.html.read import html_blocks
 
         return html_blocks(path.read_bytes())
+
+    def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
+        """The parser's reading, then the browser's: rendered text, the accessibility tree, page facts."""
+        from altformats.formats.html import read_browser
+
+        reading = read_browser.browser(check).read(output.path)
+        return [*super().prove(doc, output, check), *read_browser.proofs(doc, output.edition, [reading])]
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         from altformats.formats.html import checks
