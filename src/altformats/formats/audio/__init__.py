@@ -14,7 +14,7 @@ from pathlib import Path
 
 from altformats.document.model import Document
 from altformats.errors import AltformatsError
-from altformats.formats.base import Build, Format, Output
+from altformats.formats.base import Build, Check, Format, Output, Proof
 
 
 class AudioFormat(Format):
@@ -55,6 +55,15 @@ class AudioFormat(Format):
         if path.suffix == ".vtt":
             return [text for _, text in read.cue_blocks(path)]
         return read.transcript_blocks(path)
+
+    def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
+        """The words ("parser"); for the MP3 and M4B also the title tag and chapters ("tags and chapters")."""
+        from altformats.formats.audio.read_tags import tag_differences
+
+        proofs = super().prove(doc, output, check)
+        if output.path.suffix != ".vtt":
+            proofs.append(Proof("tags and chapters", tuple(tag_differences(output.edition, doc, output.path))))
+        return proofs
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         from altformats.formats.audio import checks
