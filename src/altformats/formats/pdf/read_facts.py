@@ -53,11 +53,12 @@ def fact_differences(edition: str, doc: Document, path: Path) -> list[Difference
 
 def metadata_differences(edition: str, doc: Document, pdf: pikepdf.Pdf) -> list[Difference]:
     """/Lang, the Info /Title and the XMP dc:title against the front matter."""
-    with pdf.open_metadata() as xmp:
+    info_title = str(pdf.docinfo.get("/Title", ""))  # before the XMP is opened: closing it syncs the Info
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
         xmp_title = str(xmp.get("dc:title") or "")
     facts = [
         ("the catalog's /Lang", doc.meta.language, str(pdf.Root.get("/Lang", "")), str.lower),
-        ("the Info dictionary's /Title", doc.meta.title, str(pdf.docinfo.get("/Title", "")), normalise),
+        ("the Info dictionary's /Title", doc.meta.title, info_title, normalise),
         ("the XMP dc:title", doc.meta.title, xmp_title, normalise),
     ]
     return [
@@ -159,7 +160,7 @@ def _hidden_differences(edition: str, number: int, glyphs: list[Glyph], tagged: 
         mine = [g for g in glyphs if g.mcid == mcid]
         hidden = [g for g in mine if g.hidden and g.text.strip()]
         if hidden:
-            words = normalise("".join(g.text for g in hidden))
+            words = normalise("".join(g.text if g.hidden else " " for g in mine))
             where = f"page {number}, {kind} (MCID {mcid}): {words!r} is tagged but not shown ({hidden[0].hidden})"
             shown = normalise("".join(g.text if not g.hidden else " " for g in mine))
             found.append(FactDifference(edition, None, None, normalise("".join(g.text for g in mine)), shown, where))
