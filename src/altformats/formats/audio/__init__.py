@@ -64,19 +64,20 @@ class AudioFormat(Format):
         return read.transcript_blocks(path)
 
     def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
-        """The parser's reading, and for the MP3 and M4B of an English document what Whisper hears."""
+        """The words ("parser"); for the MP3 and M4B also the title tag and chapters ("tags and
+        chapters") and, for an English document, what Whisper hears ("speech recognition")."""
         from altformats.formats.audio import read_speech
+        from altformats.formats.audio.read_tags import tag_differences
 
         proofs = super().prove(doc, output, check)
         if output.path.suffix == ".vtt":
             return proofs
+        proofs.append(Proof("tags and chapters", tuple(tag_differences(output.edition, doc, output.path))))
         if not read_speech.understands(doc.meta.language):
             return [*proofs, Proof("speech recognition", skipped=read_speech.ENGLISH_ONLY)]
         model = check.shared("whisper", read_speech.load)  # one warm model for the whole run
-        return [
-            *proofs,
-            Proof("speech recognition", tuple(read_speech.compare(model, doc, output.edition, output.path))),
-        ]
+        heard = read_speech.compare(model, doc, output.edition, output.path)
+        return [*proofs, Proof("speech recognition", tuple(heard))]
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         from altformats.formats.audio import checks

@@ -23,6 +23,7 @@ from altformats.document.model import Document
 from altformats.formats.base import Build, Check, Format, Output, Proof
 from altformats.formats.pdf.editions import EDITIONS, LETTER, PAGE_OF, Edition
 from altformats.formats.pdf.read import struct_text_blocks
+from altformats.formats.pdf.read_facts import fact_differences
 from altformats.formats.pdf.read_layout import Furniture, page_order_differences
 from altformats.formats.pdf.write import edition_html, edition_pdf, letter_pages, print_address
 from altformats.output import write_bytes
@@ -50,13 +51,15 @@ class PdfFormat(Format):
         return struct_text_blocks(path)
 
     def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
-        """The structure tree ("parser") and the printed pages in reading order ("page order"), each against `doc`."""
+        """The structure tree ("parser"), the printed pages in reading order ("page order") and the
+        document facts (language, title, links, what the tags say the page does not show), each against `doc`."""
         # The furniture is what the edition declares it prints, computed from the source.
         folio = PAGE_OF.get(primary_language(doc.meta.language), PAGE_OF["en"])
         furniture = Furniture.of(doc, folio, print_address)
         return [
             Proof("parser", tuple(self.compare(doc, output))),
             Proof("page order", tuple(page_order_differences(output.edition, doc, output.path, furniture))),
+            Proof("document facts", tuple(fact_differences(output.edition, doc, output.path))),
         ]
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
