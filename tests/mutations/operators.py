@@ -238,12 +238,15 @@ def _drop_item(pdf: pikepdf.Pdf) -> None:
 
 
 def _add_untagged(pdf: pikepdf.Pdf) -> None:
-    """Show a copy of the page's first long line again below the text, outside any marked content."""
+    """Show a copy of the page's first long line again in its top margin, outside any marked content.
+
+    The stream's end is in the page's outer space (WeasyPrint's flipped one, y down from the top), so
+    y = 40 is inside the page, above the text: visible, and tagged nowhere.
+    """
     page = Page(pdf, len(pdf.pages) - 1)
     run, _ = page.word_run()
     size = next(op[0][1] for op in reversed(page.ops[: run.index]) if str(op[1]) == "Tf")
-    y = max(r.y for r in page.runs) + 40
-    page.append([([], "BT"), ([pikepdf.Name(run.font), size], "Tf"), ([1, 0, 0, -1, 81.6, y], "Tm")])
+    page.append([([], "BT"), ([pikepdf.Name(run.font), size], "Tf"), ([1, 0, 0, -1, 72, 40], "Tm")])
     page.append([([pikepdf.String(b"".join(run.glyphs))], "Tj"), ([], "ET")])
     page.save()
 
