@@ -150,6 +150,19 @@ def _levels(texts: list[str], base: int) -> list[int]:
             after = next((k for k in kinds[i + 1 :] if k), "")
             sides = {"R" if k == "R" else "L" for k in (before or edge, after or edge)}
             levels.append(1 if sides == {"R"} else (2 if base else 0) if sides == {"L"} else base)
+    return _latin_words(texts, kinds, levels, 2 if base else 0)
+
+
+def _latin_words(texts: list[str], kinds: list[str], levels: list[int], ltr: int) -> list[int]:
+    """Levels with the neutrals of each left-to-right word (letters, no right-to-left ones) set
+    left to right: "(https://www.state.gov/)" printed isolated in Arabic keeps its brackets and
+    slashes in place, rather than having them take the paragraph's direction at the line's edge."""
+    start = 0
+    for end in [*(i for i, text in enumerate(texts) if text.isspace()), len(texts)]:
+        word = kinds[start:end]
+        if "L" in word and "R" not in word:
+            levels[start:end] = [ltr] * (end - start)
+        start = end + 1
     return levels
 
 

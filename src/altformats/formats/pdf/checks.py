@@ -2,7 +2,9 @@
 
 Our own checks read the written file with pikepdf: every mark on every page is inside the
 structure tree or an /Artifact; every font is embedded with a /ToUnicode map; no heading is
-empty; every link annotation has a description and the Print flag.
+empty; every link annotation has a description and the Print flag, and none lies inside
+another (two tab stops for one link); every list says its numbering (/ListNumbering), and a
+list numbered on the page says a numbering scheme, not /None.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from pathlib import Path
 
 import pikepdf
 
-from altformats.formats.pdf.content import PAINT_OPERATORS
-from altformats.formats.pdf.tree import kids, walk
+from altformats.formats.pdf.content import PAINT_OPERATORS, marked_text
+from altformats.formats.pdf.tree import is_element, kids, walk
+
+BULLET_NUMBERING = {"/None", "/Disc", "/Circle", "/Square"}  # ISO 32000-1 table 347: the unordered values
 
 # pdfua 0.1.3's UA-14-001 (empty headings) crashes on every heading whose /K is an array
 # (getattr on a pikepdf.Array raises ValueError, not AttributeError), so it never runs on a
@@ -59,7 +63,8 @@ def own_checks(path: Path) -> list[str]:
         found = []
         for number, page in enumerate(pdf.pages, start=1):
             found += [f"page {number}: {problem}" for problem in _unmarked(page, tagged)]
-        return found + _font_problems(pdf) + _heading_problems(root) + _link_problems(pdf)
+        found += _font_problems(pdf) + _heading_problems(root) + _link_problems(pdf)
+        return found + _nested_link_problems(pdf) + _list_problems(pdf, root)
 
 
 def _tagged_content(root: pikepdf.Dictionary) -> set[tuple]:
@@ -147,3 +152,45 @@ def _link_problems(pdf: pikepdf.Pdf) -> list[str]:
             if not int(annotation.get("/F", 0)) & 4:
                 problems.append(f"page {number}: links: a link annotation lacks the Print flag")
     return problems
+
+
+def _nested_link_problems(pdf: pikepdf.Pdf) -> list[str]:
+    """Link annotations that lie inside another on the same page: one link, two tab stops."""
+    problems = []
+    for number, page in enumerate(pdf.pages, start=1):
+        rects = [_rect(a) for a in page.obj.get("/Annots", []) if a.get("/Subtype") == "/Link"]
+        for i, inner in enumerate(rects):
+            if any(i != j and _inside(inner, outer) for j, outer in enumerate(rects)):
+                problems.append(f"page {number}: links: a link annotation lies inside another (two tab stops)")
+    return problems
+
+
+def _rect(annotation: pikepdf.Dictionary) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in annotation.Rect)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _inside(inner: tuple, outer: tuple, slack: float = 0.5) -> bool:
+    return all(outer[i] - slack <= inner[i] for i in (0, 1)) and all(inner[i] <= outer[i] + slack for i in (2, 3))
+
+
+def _list_problems(pdf: pikepdf.Pdf, root: pikepdf.Dictionary) -> list[str]:
+    """Lists without /ListNumbering (Matterhorn 16-001/16-002), or numbered on the page yet said unordered."""
+    texts = {page.obj.objgen: marked_text(page) for page in pdf.pages}
+    problems = []
+    for element in (e for top in kids(root) for e in walk(top) if e.S == "/L"):
+        attributes = element.get("/A")
+        numbering = str(attributes.get("/ListNumbering", "")) if isinstance(attributes, pikepdf.Dictionary) else ""
+        labels = [_label_text(item, texts) for item in kids(element) if is_element(item) and item.S == "/LI"]
+        if not numbering:
+            problems.append("lists: a list has no /ListNumbering attribute")
+        elif numbering in BULLET_NUMBERING and labels and all(label[:1].isdigit() for label in labels):
+            problems.append(f"lists: a list numbered {labels[0]!r} on the page says /ListNumbering {numbering}")
+    return problems
+
+
+def _label_text(item: pikepdf.Dictionary, texts: dict) -> str:
+    """The printed text of a list item's label, stripped."""
+    labels = [k for k in kids(item) if is_element(k) and k.S == "/Lbl"]
+    marked = [(e.Pg.objgen, k) for label in labels for e in walk(label) for k in kids(e) if isinstance(k, int)]
+    return "".join(texts[page].get(mcid, "") for page, mcid in marked).strip()

@@ -65,6 +65,7 @@ class Edition:
         values.update(zip(("h1_size", "h2_size", "h3_size", "h4_size"), self.scale, strict=True))
         label = f"{css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(after)}"
         values["page_label"] = label
+        values["running_head"] = css_string(running_head(doc.meta.title))
         rtl = doc.meta.direction == "rtl"  # the running head at the line's start, the folio at its end
         values["head_box"], values["folio_box"] = ("top-right", "bottom-left") if rtl else ("top-left", "bottom-right")
         return {name: Markup(value) for name, value in values.items()}
@@ -84,6 +85,30 @@ CSS_FIELDS = (
     "emphasis",
     "strong",
 )
+
+
+# The running head's length: what the top margin of the large print holds on one line at 18 pt,
+# and fewer words than outloud's TAG-002 takes for prose hidden in an artifact (8 or more).
+HEAD_CHARS = 40
+HEAD_WORDS = 7
+TITLE_COLONS = (":", "：")
+
+
+def running_head(title: str) -> str:
+    """The short title the running head shows: the title before its colon, cut at a word with "…" if still long."""
+    short = title
+    for colon in TITLE_COLONS:
+        short = short.split(colon)[0].strip() or short
+    words = short.split()
+    if len(short) <= HEAD_CHARS and len(words) <= HEAD_WORDS:
+        return short
+    kept: list[str] = []
+    for word in words[:HEAD_WORDS]:
+        if len(" ".join([*kept, word])) >= HEAD_CHARS:
+            break
+        kept.append(word)
+    cut = " ".join(kept) if kept else short[: HEAD_CHARS - 1]  # one long word, or a script without spaces
+    return cut.rstrip(",;–—-") + "…"
 
 
 def css_string(text: str) -> str:
@@ -110,7 +135,7 @@ STANDARD = dict(
 # headings larger still, page numbers as large as the text, generous leading, no hyphenation.
 LARGE_PRINT = dict(
     STANDARD,
-    margin="1.3in 0.75in 0.9in",  # room for a running head of two lines
+    margin="1.1in 0.75in 0.9in",  # room for a running head of one line
     body_font=SANS,
     body_size="18pt",
     furniture_size="18pt",
@@ -118,7 +143,8 @@ LARGE_PRINT = dict(
     scale=("28pt", "24pt", "21pt", "19pt"),
     hyphens="none",
     emphasis="font-style: normal; font-weight: bold;",
-    strong="font-style: normal; font-weight: bold; text-decoration: underline;",
+    # Strong emphasis is bold too, never underlined: underlining is what marks the links.
+    strong="font-style: normal; font-weight: bold;",
 )
 
 EDITIONS: tuple[Edition, ...] = (

@@ -10,11 +10,13 @@ What WeasyPrint 70 gets wrong, and what is done here (the template does what it 
 - margin boxes (running head, "Page N of M") are marked content that belongs to no structure
   element, and the print-only link addresses (``<span class="print-url">``) are text a screen
   reader would read twice: both become /Artifact;
-- a link annotation's /Contents is its URL and it lacks the Print flag: /Contents becomes the
-  link's visible text and the flag is set;
+- a link is tagged once per line it runs over, its annotation's /Contents is its URL, it
+  lacks the Print flag, and an <abbr> in it gets a second annotation: links.py makes it one
+  /Link with one annotation per line, named with its whole text and flagged for print;
 - a line that wraps at a space between two inline elements leaves an empty span: it goes;
 - an ``<abbr>`` is a NonStruct with no expansion: it becomes a Span with /E;
 - a list item of paragraphs (a loose list) has no /LBody: one is put round them;
+- a list does not say how it is numbered: lists.py gives each /L its /ListNumbering;
 - list labels are painted after everything else on the page: each is moved to just before
   its item (order.py), so the page paints in reading order;
 - a table's header cells carry IDs but no /Scope: head-row cells get /Scope /Column;
@@ -30,9 +32,11 @@ from io import BytesIO
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from altformats.document.model import Document, normalise
+from altformats.document.model import Document
 from altformats.formats.pdf.bidi import has_rtl, reorder_page
 from altformats.formats.pdf.content import Texts, bdc_mcid, marked_text
+from altformats.formats.pdf.links import merge_wrapped_links, name_links
+from altformats.formats.pdf.lists import number_lists
 from altformats.formats.pdf.order import move_labels
 from altformats.formats.pdf.spaces import align, laid_out_text, space_before
 from altformats.formats.pdf.tree import is_element, kids, walk
@@ -77,10 +81,11 @@ def fix(data: bytes, doc: Document, html: str) -> bytes:
         texts, gaps, furniture = _mend_tree(pdf, html)
         _mend_pages(pdf, texts, gaps, furniture)
         top = pdf.Root.StructTreeRoot.K[0]
-        _fix_links(top, texts)
+        name_links(pdf, top, texts)
         _fix_abbreviations(top, texts, doc.meta.abbreviations)
         _fix_table_headers(top)
         _wrap_list_bodies(pdf, top)
+        number_lists(top, texts)
         out = BytesIO()
         pdf.save(
             out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate
@@ -103,6 +108,7 @@ def _mend_tree(pdf: pikepdf.Pdf, html: str) -> tuple[Texts, set, dict[tuple, set
     if _detach_repeated_heads(top, offsets, starts):  # their text would throw the alignment off
         offsets, gaps = align(reading_order(top), texts, source)
     _merge_page_splits(top, offsets, starts)
+    merge_wrapped_links(root, top, lambda link: _starts_element(link, offsets, starts, "a"))
     for key, mcids in _drop_empty_spans(top, texts).items():
         furniture.setdefault(key, set()).update(mcids)
     reachable = {elem.objgen for elem in walk(top)}
@@ -134,6 +140,8 @@ def reading_order(elem: Dictionary) -> Iterator[tuple[tuple, int]]:
     for kid in kids(elem):
         if isinstance(kid, int):
             yield elem.Pg.objgen, kid
+        elif isinstance(kid, Dictionary) and kid.get("/Type") == "/MCR":  # content moved from another page
+            yield kid.Pg.objgen, int(kid.MCID)
         elif is_element(kid) and kid.S != "/Lbl":
             yield from reading_order(kid)
 
@@ -177,6 +185,12 @@ def _detach_repeated_heads(top: Dictionary, offsets: dict, starts: dict[str, set
         table.K = Array([k for k in kids(table) if not (is_element(k) and k.S == "/THead")])
         found = found or bool(heads)
     return found
+
+
+def _starts_element(elem: Dictionary, offsets: dict, starts: dict[str, set[int]], tag: str) -> bool:
+    """True when `elem`'s text starts where an HTML element `tag` starts (or cannot be placed)."""
+    first = next((offsets[item] for item in reading_order(elem) if item in offsets), None)
+    return first is None or first in starts.get(tag, ())
 
 
 def _continues(elem: Dictionary, offsets: dict, starts: dict[str, set[int]]) -> bool:
@@ -285,37 +299,6 @@ def _text(elem: Dictionary, texts: Texts) -> str:
         elif is_element(kid):
             parts.append(_text(kid, texts))
     return "".join(parts)
-
-
-def _fix_links(top: Dictionary, texts: Texts) -> None:
-    """Give each link annotation its visible text as /Contents, and the Print flag."""
-    for elem in walk(top):
-        siblings = [k for k in kids(elem) if is_element(k)]
-        groups: list[list[Dictionary]] = []
-        for kid in siblings:
-            if kid.S != "/Link":
-                groups.append([])
-            elif groups and groups[-1] and _uri(groups[-1][-1]) == _uri(kid):
-                groups[-1].append(kid)  # one link wrapped over two lines: two elements
-            else:
-                groups.append([kid])
-        for group in filter(None, groups):
-            words = normalise("".join(_text(link, texts) for link in group))
-            for annotation in (a for link in group for a in _annotations(link)):
-                annotation.Contents = pikepdf.String(words)
-                annotation.F = int(annotation.get("/F", 0)) | 4
-
-
-def _annotations(link: Dictionary) -> list[Dictionary]:
-    return [k.Obj for k in kids(link) if isinstance(k, Dictionary) and k.get("/Type") == "/OBJR"]
-
-
-def _uri(link: Dictionary) -> str | None:
-    for annotation in _annotations(link):
-        action = annotation.get("/A")
-        if action is not None and "/URI" in action:
-            return str(action.URI)
-    return None
 
 
 def _fix_abbreviations(top: Dictionary, texts: Texts, expansions: dict[str, str]) -> None:
