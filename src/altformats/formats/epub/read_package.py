@@ -21,7 +21,7 @@ from urllib.parse import unquote, urldefrag
 from altformats.document.model import Document, Heading, List, Quote, inline_text, normalise
 from altformats.errors import AltformatsError
 from altformats.formats.base import Output, Proof
-from altformats.formats.epub.spec import CONTAINER_PATH, OPF_NS, XHTML_NS, XML_LANG, package_path, parse
+from altformats.formats.epub.spec import CONTAINER_PATH, OPF_NS, XHTML_NS, XML_LANG, nav_words, package_path, parse
 from altformats.parity import Difference
 
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -31,8 +31,8 @@ EPUB_TYPE = f"{{{OPS_NS}}}type"
 NS = {"opf": OPF_NS, "dc": DC_NS, "ncx": NCX_NS, "h": XHTML_NS}
 HEADINGS = frozenset(f"{{{XHTML_NS}}}h{n}" for n in range(1, 7))
 # Dublin Core elements the front matter gives (identifier: the book's own); any other is unaccounted text.
-DUBLIN_CORE = ("identifier", "title", "language", "date", "publisher", "description")
-PAGE_FEATURES = ("printPageNumbers", "pageNavigation")  # claimed exactly when the book has page markers
+DUBLIN_CORE = ("identifier", "title", "language", "date", "publisher", "description", "creator")
+PAGE_FEATURES = ("pageBreakMarkers", "pageNavigation")  # claimed exactly when the book has page markers
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,8 @@ def package_proofs(doc: Document, output: Output) -> list[Proof]:
 
 
 def metadata_differences(doc: Document, book: Package, edition: str) -> list[Difference]:
-    """dc:title, language, date, publisher, description; xml:lang and dir; no other Dublin Core."""
+    """dc:title, language, date, publisher, description, creator (the publisher, else the office);
+    xml:lang and dir; no other Dublin Core."""
     meta, opf, at = doc.meta, book.opf, book.opf_path
     wanted = {
         "title": [meta.title],
@@ -118,6 +119,7 @@ def metadata_differences(doc: Document, book: Package, edition: str) -> list[Dif
         "date": [meta.date.isoformat()],
         "publisher": [meta.publisher] if meta.publisher else [],
         "description": [meta.summary] if meta.summary else [],
+        "creator": [meta.publisher or meta.office] if meta.publisher or meta.office else [],
     }
     found: list[Difference] = []
     for name, values in wanted.items():
@@ -229,13 +231,14 @@ def _headings(blocks) -> list[Heading]:
 
 
 def _nav_toc(doc, book: Package, nav_path: str, nav, headings, edition: str) -> list[Difference]:
-    """The toc nav's heading is the title; its entries equal the headings and point at them."""
+    """The toc nav's heading is "Contents" in the book's language (spec.NAV_WORDS); its entries
+    equal the headings and point at them."""
     tocs = [n for n in nav.iter(f"{{{XHTML_NS}}}nav") if "toc" in n.get(EPUB_TYPE, "").split()]
     if len(tocs) != 1:
         return [_difference(edition, f"{nav_path} toc nav", "1", str(len(tocs)))]
     heading = next((e for e in tocs[0] if e.tag in HEADINGS), None)
     label = normalise("".join(heading.itertext())) if heading is not None else "(none)"
-    found = _unequal(edition, f"{nav_path} toc heading", [normalise(doc.meta.title)], [label])
+    found = _unequal(edition, f"{nav_path} toc heading", [nav_words(doc.meta.language)[1]["contents"]], [label])
     entries = list(_nav_entries(tocs[0].find("h:ol", NS), 1))
     where = f"{nav_path} toc entry"
     found += _sequence(edition, where, headings, [text for text, _ in entries])
@@ -321,6 +324,9 @@ def ncx_differences(doc: Document, book: Package, headings, edition: str) -> lis
     )
     title = normalise(ncx.findtext("ncx:docTitle/ncx:text", "", NS))
     found += _unequal(edition, f"{path} docTitle", [normalise(doc.meta.title)], [title])
+    authors = [normalise(t.text or "") for t in ncx.iterfind("ncx:docAuthor/ncx:text", NS)]
+    creator = doc.meta.publisher or doc.meta.office
+    found += _unequal(edition, f"{path} docAuthor", [normalise(creator)] if creator else [], authors)
     entries = list(_ncx_entries(ncx.find("ncx:navMap", NS), 1))
     found += _sequence(edition, f"{path} navPoint", headings, [text for text, _ in entries])
     found += _targets(book, path, f"{path} navPoint", entries, headings, edition)
@@ -329,9 +335,9 @@ def ncx_differences(doc: Document, book: Package, headings, edition: str) -> lis
 
 
 def _ncx_accounted(text) -> bool:
-    """True for the NCX texts compared above: the docTitle and each navPoint's label."""
+    """True for the NCX texts compared above: the docTitle, the docAuthor and each navPoint's label."""
     parent = text.getparent()
-    if _local(parent.tag) == "docTitle":
+    if _local(parent.tag) in ("docTitle", "docAuthor"):
         return True
     return _local(parent.tag) == "navLabel" and _local(parent.getparent().tag) == "navPoint"
 

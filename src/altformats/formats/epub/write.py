@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import posixpath
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -13,17 +14,29 @@ from altformats import templating
 from altformats.document.model import Document
 from altformats.errors import AltformatsError
 from altformats.formats.base import Build
-from altformats.formats.epub.spec import CONTAINER_PATH, XHTML_NS, XML_LANG, package_path, xml_parser
+from altformats.formats.epub.spec import (
+    CONTAINER_PATH,
+    FALLBACK_LANGUAGE,
+    XHTML_NS,
+    XML_LANG,
+    nav_words,
+    package_path,
+    xml_parser,
+)
+from altformats.text import primary_language
 
-CONTENT, NAV, STYLE = "content.xhtml", "nav.xhtml", "style.css"
+CONTENT, NAV, STYLE, NCX = "content.xhtml", "nav.xhtml", "style.css", "toc.ncx"
+BODY_ID = "start"  # the id of the content's <main>, the bodymatter landmark
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-CERTIFIER = "altformats (automated checks: EPUBCheck and Ace by DAISY)"
+# No a11y:certifiedBy: it names a party that evaluated the book, and reading systems following
+# the Accessibility Metadata Display Guide show it as a certification. A program's checks are not
+# an evaluation (docs/epub.md, docs/conformance.md), so the tool names no certifier.
 ZIP_EPOCH = datetime(1980, 1, 1)  # the earliest time a zip entry can carry
 
 # Only what is true of every book this format writes: text only, headings for
-# structure, a nav table of contents, one logical reading order, and a light
-# stylesheet that leaves fonts, sizes and colours to the reader. The page list
-# claims (PAGE_LIST_FEATURES) are added only when the book has one.
+# structure, a nav table of contents, one logical reading order, ARIA roles on the
+# landmarks and page breaks, and a light stylesheet that leaves fonts, sizes and
+# colours to the reader. The page claims (PAGE_LIST_FEATURES) only when the book has a page list.
 ACCESSIBILITY: tuple[tuple[str, str], ...] = (
     ("schema:accessMode", "textual"),
     ("schema:accessModeSufficient", "textual"),
@@ -31,18 +44,51 @@ ACCESSIBILITY: tuple[tuple[str, str], ...] = (
     ("schema:accessibilityFeature", "tableOfContents"),
     ("schema:accessibilityFeature", "readingOrder"),
     ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityFeature", "ARIA"),
     ("schema:accessibilityHazard", "none"),
     ("dcterms:conformsTo", CONFORMS_TO),
-    ("a11y:certifiedBy", CERTIFIER),
 )
-PAGE_LIST_FEATURES = ("printPageNumbers", "pageNavigation")
-SUMMARY = (
-    "This publication conforms to {conforms}. It is text only, in one logical reading order, "
-    "with headings for every section and a table of contents; its reading system may change fonts, "
-    "sizes and colours. It has no hazards. {pages}"
-)
-NO_PAGES = "It has no page list."
-PAGES = "Its page list and page break markers follow the US Letter print edition, {file}."
+PAGE_LIST_FEATURES = ("pageBreakMarkers", "pageNavigation")
+# The accessibility summary, in the book's language: what the book is, what it lacks, where its
+# page numbers come from. {file} is the Letter PDF's file name. A language not here gets English.
+SUMMARIES: dict[str, dict[str, str]] = {
+    "en": {
+        "body": "This publication is text only, in one reading order, with a heading for every section and a "
+        "table of contents. It has no images, audio, video or mathematics, and no hazards. The reading "
+        "system may change its fonts, sizes and colours. It is made to meet WCAG 2.2 Level AA.",
+        "pages": "Its page numbers follow the US Letter print edition ({file}).",
+        "no pages": "It has no print page numbers.",
+    },
+    "es": {
+        "body": "Esta publicación es solo texto, en un único orden de lectura, con un encabezado para cada "
+        "sección y un índice. No tiene imágenes, audio, vídeo ni fórmulas matemáticas, ni riesgos. El "
+        "sistema de lectura puede cambiar sus fuentes, tamaños y colores. Está hecha para cumplir las "
+        "WCAG 2.2, nivel AA.",
+        "pages": "Sus números de página siguen la edición impresa en tamaño carta de EE. UU. ({file}).",
+        "no pages": "No tiene números de página impresos.",
+    },
+    "fr": {
+        "body": "Cette publication ne contient que du texte, dans un seul ordre de lecture, avec un titre pour "
+        "chaque section et une table des matières. Elle ne contient ni images, ni son, ni vidéo, ni "
+        "formules mathématiques, et ne présente aucun danger. Le système de lecture peut en changer les "
+        "polices, les tailles et les couleurs. Elle est conçue pour satisfaire aux WCAG 2.2, niveau AA.",
+        "pages": "Ses numéros de page suivent l’édition imprimée au format US Letter ({file}).",
+        "no pages": "Elle n’a pas de numéros de page imprimés.",
+    },
+    "ar": {
+        "body": "هذا المنشور نص فقط، بترتيب قراءة واحد، مع عنوان لكل قسم وجدول محتويات. لا يحتوي على صور "
+        "أو صوت أو فيديو أو معادلات رياضية، ولا ينطوي على أي مخاطر. يمكن لنظام القراءة تغيير خطوطه "
+        "وأحجامه وألوانه. وقد أُعدّ ليستوفي المستوى AA من WCAG 2.2.",
+        "pages": "تتبع أرقام صفحاته الطبعة المطبوعة بمقاس US Letter ‏({file}).",
+        "no pages": "لا يحتوي على أرقام صفحات مطبوعة.",
+    },
+    "zh": {
+        "body": "本出版物仅含文字，按单一阅读顺序排列，每节都有标题，并附目录。其中没有图像、音频、视频或数学公式，"
+        "也没有任何危险内容。阅读系统可以更改其字体、字号和颜色。本出版物按 WCAG 2.2 AA 级标准制作。",
+        "pages": "其页码与美国信纸尺寸印刷版（{file}）一致。",
+        "no pages": "没有印刷版页码。",
+    },
+}
 
 
 @dataclass
@@ -63,14 +109,25 @@ def build_epub(doc: Document, templates: str | None = None, page_list: Build | N
     both formats lays it out once) and says so in its metadata.
     """
     content, toc, pages = content_document(doc, templates, page_list)
-    nav_page = templating.render("epub/nav.xhtml.j2", templates, doc=doc, toc=toc, pages=pages, content=CONTENT)
+    words_language, words = nav_words(doc.meta.language)
+    nav_page = templating.render(
+        "epub/nav.xhtml.j2",
+        templates,
+        doc=doc,
+        toc=toc,
+        pages=pages,
+        content=CONTENT,
+        words=words,
+        words_language=words_language,
+        start=f"{CONTENT}#{BODY_ID}",
+    )
     nav = xhtml(nav_page, "epub/nav.xhtml.j2")
     css = templating.render("epub/style.css", templates).encode("utf-8")
     book = _book(doc, content, nav, css, toc, pages)
     when = modified_time(doc)
     raw = io.BytesIO()
     _write_with_ebooklib(raw, book, when)
-    return reproducible_zip(raw.getvalue(), when, doc.meta.language)
+    return reproducible_zip(raw.getvalue(), when, doc.meta.language, creator(doc))
 
 
 def content_document(
@@ -167,7 +224,7 @@ def modified_time(doc: Document) -> datetime:
 
 
 def _book(doc: Document, content: bytes, nav: bytes, css: bytes, toc: list[TocEntry], pages: list[int]):
-    """The ebooklib book: metadata, manifest, spine (the content only) and NCX."""
+    """The ebooklib book: metadata, manifest, spine (the content; the nav non-linear) and NCX."""
     from ebooklib import epub
 
     book = epub.EpubBook()
@@ -179,7 +236,9 @@ def _book(doc: Document, content: bytes, nav: bytes, css: bytes, toc: list[TocEn
         book.add_item(item)
     book.add_item(epub.EpubNcx())
     book.toc = _ncx_toc(toc)
-    book.spine = [page]
+    # The nav is in the spine, non-linear: EPUBCheck (RSC-011) lets the toc landmark point only at
+    # a spine item, and a non-linear item is not in the reading order.
+    book.spine = [page, (navigation, "no")]
     return book
 
 
@@ -195,16 +254,32 @@ def _describe(book, doc: Document, page_list: bool) -> None:
         book.add_metadata("DC", "publisher", meta.publisher)
     if meta.summary:
         book.add_metadata("DC", "description", meta.summary)
+    if creator(doc):
+        book.add_metadata("DC", "creator", creator(doc))
     for prop, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": prop})
-    pages = NO_PAGES
     if page_list:
         for feature in PAGE_LIST_FEATURES:
             book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
         book.add_metadata(None, "meta", page_break_source(doc), {"property": "pageBreakSource"})
-        pages = PAGES.format(file=letter_file(doc))
-    summary = SUMMARY.format(conforms=CONFORMS_TO, pages=pages)
-    book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary", XML_LANG: "en"})
+    text, language = accessibility_summary(doc, page_list)
+    # In the book's language the summary inherits the package's xml:lang; English stands marked.
+    marked = {} if language == meta.language else {XML_LANG: language}
+    book.add_metadata(None, "meta", text, {"property": "schema:accessibilitySummary", **marked})
+
+
+def creator(doc: Document) -> str | None:
+    """dc:creator and the NCX's docAuthor: the publisher, or else the office (none if neither is given)."""
+    return doc.meta.publisher or doc.meta.office or None
+
+
+def accessibility_summary(doc: Document, page_list: bool) -> tuple[str, str]:
+    """What the book is and lacks, for a reader deciding whether it suits them, and its language."""
+    primary = primary_language(doc.meta.language)
+    language = doc.meta.language if primary in SUMMARIES else FALLBACK_LANGUAGE
+    words = SUMMARIES.get(primary, SUMMARIES[FALLBACK_LANGUAGE])
+    pages = words["pages"].format(file=letter_file(doc)) if page_list else words["no pages"]
+    return f"{words['body']} {pages}", language
 
 
 def _ncx_toc(entries: list[TocEntry], prefix: str = "toc") -> list:
@@ -239,12 +314,14 @@ def _write_with_ebooklib(target: io.BytesIO, book, when: datetime) -> None:
         raise AltformatsError(f"ebooklib could not write the EPUB: {error}") from None
 
 
-def reproducible_zip(data: bytes, when: datetime, language: str) -> bytes:
+def reproducible_zip(data: bytes, when: datetime, language: str, author: str | None = None) -> bytes:
     """Re-pack ebooklib's zip: mimetype first and stored, the rest sorted, one fixed time and mode."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = {info.filename: source.read(info) for info in source.infolist()}
     opf = package_path(entries[CONTAINER_PATH])
     entries[opf] = _with_package_language(entries[opf], language)
+    ncx = posixpath.join(posixpath.dirname(opf), NCX)
+    entries[ncx] = _truthful_ncx(entries[ncx], author)
     stamp = max(when, ZIP_EPOCH).timetuple()[:6]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
@@ -264,3 +341,27 @@ def _with_package_language(opf: bytes, language: str) -> bytes:
     root = etree.fromstring(opf, parser=xml_parser())
     root.set(XML_LANG, language)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+
+def _truthful_ncx(data: bytes, author: str | None) -> bytes:
+    """Fix what ebooklib writes into the NCX: dtb:depth is 0 whatever the navMap; no docAuthor."""
+    from lxml import etree
+
+    root = etree.fromstring(data, parser=xml_parser())
+    ns = root.nsmap[None]
+    depth = root.find(f"{{{ns}}}head/{{{ns}}}meta[@name='dtb:depth']")
+    if depth is not None:
+        depth.set("content", str(_nav_depth(root.find(f"{{{ns}}}navMap"), ns)))
+    title = root.find(f"{{{ns}}}docTitle")
+    if author and title is not None:
+        doc_author = etree.Element(f"{{{ns}}}docAuthor")
+        etree.SubElement(doc_author, f"{{{ns}}}text").text = author
+        doc_author.tail = title.tail
+        title.addnext(doc_author)  # the NCX DTD puts docAuthor right after docTitle
+    return etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+
+def _nav_depth(parent, ns: str) -> int:
+    """How many levels of navPoint nest under `parent`."""
+    points = parent.findall(f"{{{ns}}}navPoint") if parent is not None else []
+    return 1 + max(_nav_depth(point, ns) for point in points) if points else 0
