@@ -139,7 +139,7 @@ def test_samples_have_a_page_list_matching_their_letter_pdf(samples_built):
 
 def test_page_list_is_declared_with_its_source(seed, built):
     features, source = _features(built / seed.slug / f"{seed.slug}.epub")
-    assert {"printPageNumbers", "pageNavigation"} <= set(features)
+    assert {"pageBreakMarkers", "pageNavigation"} <= set(features)
     assert source == [
         "U.S. Missile Defense: Cooperation With NATO and Russia, U.S. Department of State, 2007-04-16: "
         "US Letter print edition (missile-defense.pdf)"
@@ -148,7 +148,7 @@ def test_page_list_is_declared_with_its_source(seed, built):
 
 def test_epub_built_alone_has_no_page_list_and_no_page_claims(seed, alone):
     features, source = _features(alone)
-    assert "printPageNumbers" not in features and "pageNavigation" not in features and source == []
+    assert "pageBreakMarkers" not in features and "pageNavigation" not in features and source == []
     assert b"pagebreak" not in _entry(alone, CONTENT) and b"page-list" not in _entry(alone, "EPUB/nav.xhtml")
     expected = [normalise(b.text) for b in seed.reading_blocks()]
     assert [normalise(t) for t in epub_blocks(alone.read_bytes())] == expected

@@ -51,8 +51,9 @@ def test_page_declares_language_title_and_landmarks(page, seed):
 def test_abbreviations_carry_their_expansion(page, seed):
     abbrs = page[1].findall(".//abbr")
     assert abbrs
-    for abbr in abbrs:
-        assert abbr.get("title") == seed.meta.abbreviations[abbr.text]
+    for abbr in abbrs:  # the expansion once, at first use (docs/conformance.md), never a different one
+        assert abbr.get("title") in (None, seed.meta.abbreviations[abbr.text])
+    assert any(a.get("title") for a in abbrs)
 
 
 def test_lists_are_lists_not_bullet_characters(page):
