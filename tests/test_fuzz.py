@@ -12,10 +12,9 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, given, settings
 
 from altformats import api, cli
 from altformats.errors import AltformatsError
@@ -72,38 +71,12 @@ def assert_clean_error(stderr: str, source: Path, lines: int) -> None:
             )
 
 
-# Bugs in src/ this suite found, each pinned by a strict xfail regression test below. Each predicate is
-# as narrow as the bug: only braille editions fail, and only in the way the bug fails them. Remove an
-# entry (and its regression test turns XPASS, which fails) once the bug is fixed.
-
-
-def braille_alone_fails(stdout: str) -> list[str]:
-    """The check's problem lines, if every failing edition is braille (else [], which matches no bug)."""
-    failing = [line.split()[1] for line in stdout.splitlines() if line.startswith("FAIL")]
-    if not failing or set(failing) - {"braille", "brl-proof"}:
-        return []
-    return [line.strip() for line in stdout.splitlines() if line.startswith("       ")]
-
-
-def known_bug(raw: bytes, stdout: str) -> str:
-    """The known bug a failed check is, or "" (see KNOWN_BUGS)."""
-    problems = braille_alone_fails(stdout)
-    for name, matches in KNOWN_BUGS.items():
-        if problems and matches(raw, problems):
-            event(f"known bug: {name}")
-            return name
-    return ""
-
-
-KNOWN_BUGS: dict[str, Callable[[bytes, list[str]], bool]] = {}  # none open: the braille ones are fixed
-
-
 def line_count(raw: bytes) -> int:
     """The source's lines as the reader counts them (CR LF and a lone CR end a line too)."""
     return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").count(b"\n") + 1
 
 
-def build_and_check(raw: bytes, name: str, known_bugs: bool = True) -> None:
+def build_and_check(raw: bytes, name: str) -> None:
     """The property: exit 0 with parity, or exit 1 with clean errors and nothing written; never beyond out/<slug>/."""
     with tempfile.TemporaryDirectory(prefix="altformats-fuzz-") as temp:
         root = Path(temp)
@@ -126,10 +99,8 @@ def build_and_check(raw: bytes, name: str, known_bugs: bool = True) -> None:
         wrote = {os.path.relpath(line.removeprefix("wrote "), root) for line in stdout.splitlines()}
         assert wrote == {p for p in new if (root / p).is_file()}, (stdout, sorted(new))
         status, stdout, stderr = run(
-            ["check", str(source), "--format", BUILD_FORMATS, "--out", str(out), "--no-conformance"]
+            ["check", str(source), "--format", BUILD_FORMATS, "--out", str(out), "--no-conformance", "--quiet"]
         )
-        if known_bugs and status == 1 and not stderr and known_bug(raw, stdout):
-            return
         assert (status, stderr) == (0, ""), f"built, but the check fails:\n{stdout}{stderr}"
         assert tree(root) == after, "check wrote files"
 
@@ -184,12 +155,12 @@ def test_a_plain_source_builds_and_a_bad_one_fails_cleanly():
 
 
 def test_regression_a_greek_word_in_an_english_source():
-    build_and_check("---\ntitle: T\ndate: 2007-04-16\n---\n\nλόγος\n".encode(), "doc.md", known_bugs=False)
+    build_and_check("---\ntitle: T\ndate: 2007-04-16\n---\n\nλόγος\n".encode(), "doc.md")
 
 
 def test_regression_an_item_that_opens_with_a_nested_list():
-    build_and_check(b"---\ntitle: T\ndate: 2007-04-16\n---\n\n1. 1. alpha\n", "doc.md", known_bugs=False)
+    build_and_check(b"---\ntitle: T\ndate: 2007-04-16\n---\n\n1. 1. alpha\n", "doc.md")
 
 
 def test_regression_a_paragraph_of_only_a_no_break_space():
-    build_and_check(b"---\ntitle: T\ndate: 2007-04-16\n---\n\n&nbsp;\n", "doc.md", known_bugs=False)
+    build_and_check(b"---\ntitle: T\ndate: 2007-04-16\n---\n\n&nbsp;\n", "doc.md")
