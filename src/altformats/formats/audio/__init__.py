@@ -48,11 +48,11 @@ class AudioFormat(Format):
             build.scratch,
             chosen.voice_for(doc.meta.language),
         )
-        narration, cues = mastering.lay_out(utterances, spoken.clips)
+        narration, cues = mastering.lay_out(utterances, spoken.clips, chosen.profile)
         parts = files.chapters(doc, cues, 2 * len(narration))
         with tempfile.TemporaryDirectory(prefix="altformats-audio-", dir=build.scratch) as work:
             encoding.encode(doc, narration, parts, spoken.voice, Path(work), (mp3, m4b), chosen.profile)
-        files.tag_mp3(mp3, doc, parts, spoken.voice)
+        files.tag_mp3(mp3, doc, parts, spoken.voice, chosen.profile)
         write_text(vtt, files.webvtt(cues, build.templates))
         return [mp3, m4b, vtt]
 
