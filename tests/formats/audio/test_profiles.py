@@ -105,11 +105,11 @@ def test_a_file_checked_against_another_profile_fails(builds, tmp_path):
     podcast = copy(builds["podcast"], tmp_path / "p")
     _retag(podcast, "acx")
     mp3 = " | ".join(findings(podcast)[f"{SLUG}.mp3"])
-    assert "64 kbps, the acx profile's is 192" in mp3 and "peak" in mp3 and "room tone at the head" in mp3
+    assert "64 kbps, the acx profile's is 192" in mp3 and "sample peak" in mp3 and "room tone at the head" in mp3
     assert "digital silence" in mp3
     broadcast = copy(builds["broadcast"], tmp_path / "b")
     _retag(broadcast, "podcast")
-    assert any("level -23" in f for f in findings(broadcast)[f"{SLUG}.mp3"])
+    assert any("integrated loudness -23" in f for f in findings(broadcast)[f"{SLUG}.mp3"])
     _retag(broadcast, "loud")
     assert any("no known delivery profile" in f for f in findings(broadcast)[f"{SLUG}.mp3"])
 

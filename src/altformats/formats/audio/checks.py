@@ -208,14 +208,15 @@ def delivery_findings(path: Path, profile: Delivery, cues: list[CaptionCue]) -> 
     """The decoded MP3 against its profile: loudness and true peak (ebur128), or RMS, peak and room tone (astats)."""
     kind, name = path.suffix[1:], profile.name
     if profile.meter == "loudness":
-        (level, top), units = ebur128(path), ("LUFS", "dBTP")
+        (level, top), words = ebur128(path), ("integrated loudness {} LUFS", "true peak {} dBTP")
     else:
-        (level, top), units = astats(path), ("dB RMS", "dBFS")
+        (level, top), words = astats(path), ("RMS level {} dB", "sample peak {} dBFS")
     found = []
     if not abs(level - profile.level) <= profile.tolerance:
-        found.append(f"{kind}: level {level} {units[0]}, the {name} profile's is {profile.level} ± {profile.tolerance}")
+        measured = words[0].format(level)
+        found.append(f"{kind}: {measured}, the {name} profile's is {profile.level} ± {profile.tolerance}")
     if not top <= profile.peak:
-        found.append(f"{kind}: peak {top} {units[1]}, above the {name} profile's {profile.peak}")
+        found.append(f"{kind}: {words[1].format(top)}, above the {name} profile's {profile.peak}")
     return found + (room_tone_findings(path, profile, cues) if profile.noise_floor is not None else [])
 
 
