@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import re
 import signal
 import sys
@@ -14,10 +15,14 @@ from pathlib import Path
 
 from altformats import api, config, formats, tools
 from altformats.errors import AltformatsError, BuildFailed, Interrupted
+from altformats.formats.audio import spec
 
 EXIT = {"ok": 0, "error": 1, "usage": 2}  # and 128 + the signal's number when interrupted: 130, 143
 # The options the other API keywords take, with the value that means "not asked for".
 API_OPTIONS = {"jobs": None, "force": False, "executor": "local", "scheduler": None}
+# --audio-profile sets the variable the audio format reads when it renders, as the config file's audio_profile does.
+AUDIO_PROFILE_VARIABLE = "ALTFORMATS_AUDIO_PROFILE"
+AUDIO_PROFILES = [*spec.DELIVERIES, *spec.ALIASES]
 
 
 def version() -> str:
@@ -49,6 +54,12 @@ def parser() -> argparse.ArgumentParser:
     for name in ("build", "serve"):
         sub.choices[name].add_argument(
             "--templates", metavar="DIR", help="your own templates folder, searched before the project's templates/"
+        )
+        sub.choices[name].add_argument(
+            "--audio-profile",
+            choices=AUDIO_PROFILES,
+            metavar="NAME",
+            help=f"the audio delivery profile: {', '.join(AUDIO_PROFILES)} (default podcast; standard is podcast)",
         )
     sub.choices["check"].add_argument(
         "--no-conformance", action="store_true", help="only compare the words; skip axe, Nu and the other validators"
@@ -131,8 +142,25 @@ def run(args: argparse.Namespace, names: list[str]) -> int:
         print(f"installed the npm checkers in {tools.install_checkers(Path(args.into) if args.into else None)}")
         return EXIT["ok"]
     settings = config.load(Path(args.config) if args.config else None)
-    with config.environment(settings):
+    with config.environment(settings), variable(AUDIO_PROFILE_VARIABLE, getattr(args, "audio_profile", None)):
         return _run_with(args, resolve(args, names, settings), settings)
+
+
+@contextmanager
+def variable(name: str, value: str | None) -> Iterator[None]:
+    """`name` set to `value` for the run (the command line wins over the environment and the config file)."""
+    if value is None:
+        yield
+        return
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def _run_with(args: argparse.Namespace, chosen: dict, settings: config.Config) -> int:

@@ -57,12 +57,12 @@ def _narrate(doc: Document, chosen: options.Options, scratch: Path | None) -> Na
     spoken = synthesis.synthesise(
         [u.spoken for u in utterances], doc.meta.language, chosen.rate, scratch, chosen.voice_for(doc.meta.language)
     )
-    samples, cues = mastering.lay_out(utterances, spoken.clips)
+    samples, cues = mastering.lay_out(utterances, spoken.clips, chosen.profile)
     parts = files.chapters(doc, cues, 2 * len(samples))
     with tempfile.TemporaryDirectory(prefix="altformats-audio-", dir=scratch) as work:
         mp3, m4b = Path(work) / f"{doc.slug}.mp3", Path(work) / f"{doc.slug}.m4b"
         encoding.encode(doc, samples, parts, spoken.voice, Path(work), (mp3, m4b), chosen.profile)
-        files.tag_mp3(mp3, doc, parts, spoken.voice)
+        files.tag_mp3(mp3, doc, parts, spoken.voice, chosen.profile)
         encoded = mp3.read_bytes(), m4b.read_bytes()
     sentences = tuple(
         Sentence(c.utterance.block, c.utterance.sentence, c.utterance.role, c.utterance.section,
