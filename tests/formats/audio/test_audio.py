@@ -12,7 +12,8 @@ from mutagen.mp3 import MP3, BitrateMode
 from altformats import api, formats
 from altformats.document.model import normalise
 from altformats.formats.audio import checks as sound
-from altformats.formats.audio import ffmpeg, files, read, spec
+from altformats.formats.audio import ffmpeg, read, spec
+from altformats.formats.audio import files as audio_files
 from altformats.formats.html.read import html_blocks
 from conftest import ROOT, SAMPLE, SEED
 
@@ -144,7 +145,7 @@ def _rewrite_mp3(path, pcm: bytes) -> None:
     subprocess.run(
         [*command, "-c:a", "libmp3lame", "-b:a", "64k", "-id3v2_version", "0", str(path)], input=pcm, check=True
     )
-    ordered = files.ordered_id3()  # the frames in the order the writer stores them (CHAP by time)
+    ordered = audio_files.ordered_id3()  # the frames in the order the writer stores them (CHAP by time)
     for frame in tags.values():
         ordered.add(frame)
     ordered.save(str(path), v2_version=4)
