@@ -56,8 +56,8 @@ def expected_blocks(doc: Document, code: Code, lines: list[str], pages: tuple[in
             (1, f"symbol {key}", f"{sign}{BLANK}{cells(code, words.meanings[key])}", True) for sign, key in symbols
         ]
     notes = found[-1][0] + 1
-    found.append((notes, "transcriber's notes", cells(code, normalise(words.note[0])), True))
-    found += [(notes, "transcriber's notes", normalise(line), False) for line in words.note[1:]]
+    found.append((notes, "notes heading", cells(code, normalise(words.note[0])), True))
+    found += [(notes, "notes", normalise(line), False) for line in words.note[1:]]
     found.append((notes, "braille code", cells(code, code.name), True))
     found.append((notes, "formats", cells(code, authority_for(doc.meta.language).name), True))
     return found

@@ -96,8 +96,9 @@ WORDS: dict[str, Words] = {
         (
             "Transcriber's Notes",
             "This braille edition carries the whole text of the print edition. Centred headings and headings in"
-            " cell 5 and cell 7 follow BANA; paragraphs start in cell 3, list items in cell 1 with runovers in"
-            " cell 3, and each table row is listed with its column headings. A link's address follows its words."
+            " cell 5 and cell 7 follow BANA; paragraphs start in cell 3, list items in cell 1 (nested ones two"
+            " cells further in) with their runovers aligned, and each table row is listed with its column"
+            " headings. A link's address follows its words."
             " Braille page numbers are at the foot of each page on the right. Braille code:",
         ),
         "Transcribed by {}",
