@@ -118,6 +118,15 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         "",
         "both",
     ),
+    Ambiguity(  # German Vollschrift marks no capitals (de-g1.ctb writes none): words are compared in small letters
+        "no-capital-sign",
+        ("de-g1.ctb",),
+        "Fact Sheet",
+        "fact sheet",
+        r"[^\W\d_]+",
+        lambda m: m.group(0).lower(),
+        "both",
+    ),
     Ambiguity(  # braille has one set of digit signs: Arabic braille's 16 comes back as ١٦
         "digits-of-any-script", (), "16", "١٦", r"(?![0-9])\d", lambda m: str(unicodedata.digit(m.group(0))), "both"
     ),
