@@ -21,17 +21,19 @@ class BrailleFormat(Format):
     name = "braille"
     description = "Braille: BRF for embossers (UEB grade 2 for English) and a Unicode proof copy"
 
-    def __init__(self, grade: int | None = None):
+    def __init__(self, grade: int | None = None, interpoint: bool | None = None):
         self.grade = grade
+        self.interpoint = interpoint  # None: ALTFORMATS_BRAILLE_INTERPOINT decides (single-sided unless it is 1)
 
     def outputs(self, doc: Document, out_dir: Path) -> list[Output]:
         return [Output("braille", out_dir / f"{doc.slug}.brf"), Output("brl-proof", out_dir / f"{doc.slug}.brl.txt")]
 
     def render(self, doc: Document, out_dir: Path, build: Build) -> list[Path]:
-        from altformats.formats.braille.write import write
+        from altformats.formats.braille.write import interpoint_default, write
 
         brf, proof = (o.path for o in self.outputs(doc, out_dir))
-        write(doc, self.grade, build.templates, brf, proof)
+        interpoint = interpoint_default() if self.interpoint is None else self.interpoint
+        write(doc, self.grade, build.templates, brf, proof, interpoint)
         return [brf, proof]
 
     def read_back(self, path: Path) -> list[str]:
@@ -46,7 +48,7 @@ class BrailleFormat(Format):
         return compare_braille(doc, output)
 
     def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
-        """Three readings: each block's cells, its back-translated words, and the preliminary pages."""
+        """Four readings: each block's cells, its back-translated words, the transcriber's pages, the running heads."""
         from altformats.formats.braille.read import prove_braille
 
         return [Proof(reader, tuple(found)) for reader, found in prove_braille(doc, output)]
