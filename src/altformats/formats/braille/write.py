@@ -39,16 +39,22 @@ def interpoint_default() -> bool:
 
 def write(
     doc: Document, grade: int | None, templates: str | None, brf: Path, proof: Path, interpoint: bool = False
-) -> list[list[str]]:
-    """Write `doc` in the braille code of its language (and `grade`) as `brf` and its proof copy; return the pages."""
-    pages = edition_pages(doc, grade, templates, interpoint)
+) -> list[list[list[str]]]:
+    """Write `doc` in the braille code of its language (and `grade`) as `brf` and its proof copy.
+
+    Returns the pages in their sections (the transcriber's pages, then the body): the PEF carries them.
+    """
+    sections = edition_sections(doc, grade, templates, interpoint)
+    pages = [page for section in sections for page in section]
     # BRF: CR LF ends every line (as embossers expect), a form feed starts every page after the first
     write_text(brf, liblouis.ascii_braille(page_text(pages, "\r\n")))
     write_text(proof, page_text(pages, "\n").replace(" ", liblouis.BLANK))
-    return pages
+    return sections
 
 
-def edition_pages(doc: Document, grade: int | None, templates: str | None, interpoint: bool) -> list[list[str]]:
+def edition_sections(
+    doc: Document, grade: int | None, templates: str | None, interpoint: bool
+) -> list[list[list[str]]]:
     """Every page of the edition: the transcriber's pages (t1, t2, ...), then the body (1, 2, ...)."""
     try:
         code = code_for(doc.meta.language, grade)
@@ -64,7 +70,7 @@ def edition_pages(doc: Document, grade: int | None, templates: str | None, inter
         if len(front) == count:
             break
         count = len(front)
-    return front + body
+    return [front, body]
 
 
 def body_pages(doc: Document, code: Code, authority: Authority) -> list[list[str]]:
