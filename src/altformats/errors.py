@@ -29,7 +29,6 @@ class AltformatsError(Exception):
         self.problems = [p if isinstance(p, Problem) else Problem("", None, p) for p in problems]
         super().__init__("\n".join(str(p) for p in self.problems))
 
-
     def __reduce__(self):
         # Errors cross process boundaries (build jobs, Dask workers) with their problems intact.
         return (AltformatsError, (self.problems,))
