@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from altformats import formats
 from altformats.errors import AltformatsError, BuildFailed, Problem
@@ -128,9 +128,10 @@ def build(
         raise AltformatsError(problem)
     out = Path(out)
     step = _numbered(progress, len(paths) * len(_jobs.groups(names)))
-    plan = _plan(paths, names, templates, out, force, step)
-    work = plan.work
-    outcome = _jobs.run(work, out, _pool(executor, scheduler, jobs, sum(len(w[2]) for w in work)), step)
+    plan = _plan(paths, names, templates, out, force, step, executor=executor, scheduler=scheduler, jobs=jobs)
+    if plan.pool is None:
+        return []  # every job unchanged: no source was read, no pool started
+    outcome = _jobs.run(plan.work, out, plan.pool, step)
     if outcome.finished:
         from altformats import cache as _cache
 
@@ -156,10 +157,11 @@ class _Plan:
         self.keys: dict[int, str] = {}  # id(job) -> its cache key
         self.shown: list[str] = []
         self.slugs: list[str | None] = []
+        self.pool: _jobs.Pool | None = None  # where the sources were read and the jobs will run
 
 
 def _plan(
-    paths: list[Path], names: list[str], templates: str | None, out: Path, force: bool, progress: Progress
+    paths: list[Path], names: list[str], templates: str | None, out: Path, force: bool, progress: Progress, **pool: Any
 ) -> _Plan:
     """What to build: every job except those whose outputs are in place with nothing in their key changed.
 
@@ -177,20 +179,37 @@ def _plan(
     found = [slug for slug in plan.slugs if slug is not None]
     if len(set(found)) < len(found):
         load_all(paths)  # names the sources that share a slug (and any other problem)
-    todo = [index for index, (_, _, hits) in enumerate(sheets) if len(hits) < len(groups)]
-    docs = dict(zip(todo, load_all([paths[index] for index in todo]) if todo else [], strict=True))
-    output.check_out(out)
-    for index, (slug, keys, hits) in enumerate(sheets):
+    for slug, _, hits in sheets:
         for group in groups:
             if group in hits:
                 progress(f"unchanged {slug}: {'+'.join(group)}")
-        run = (
-            [job for job in _jobs.plan(docs[index], names, templates) if job.names not in hits] if index in docs else []
-        )
+    todo = [index for index, (_, _, hits) in enumerate(sheets) if len(hits) < len(groups)]
+    if not todo:
+        return plan
+    plan.pool = _pool(**pool, count=len(todo) * len(groups), names=names)
+    try:
+        docs = dict(zip(todo, _load_each([paths[index] for index in todo], plan.pool), strict=True))
+        output.check_out(out)
+    except BaseException:
+        plan.pool.abort()
+        raise
+    for index, doc in docs.items():
+        _, keys, hits = sheets[index]
+        run = [job for job in _jobs.plan(doc, names, templates) if job.names not in hits]
         plan.keys |= {id(job): keys[job.names] for job in run if job.names in keys}
         if run:
             plan.work.append((index, docs[index], run))
     return plan
+
+
+def _load_each(paths: list[Path], pool: _jobs.Pool) -> list[Document]:
+    """Every source read and validated (by the pool's workers if it has them); every problem reported at once."""
+    from altformats import jobs as _jobs
+
+    loaded = pool.load(paths) if hasattr(pool, "load") else [_jobs.load(path) for path in paths]
+    if problems := [problem for found in loaded if isinstance(found, list) for problem in found]:
+        raise AltformatsError(problems)
+    return loaded
 
 
 def _cached(
@@ -248,7 +267,7 @@ def _source_bytes(doc: Document) -> bytes | None:
         return None
 
 
-def _pool(executor: str, scheduler: str | None, jobs: int | None, count: int) -> _jobs.Pool:
+def _pool(executor: str, scheduler: str | None, jobs: int | None, count: int, names: list[str]) -> _jobs.Pool:
     """Where the jobs run: a Dask cluster, forked workers, or this process (one job or one worker)."""
     from altformats import jobs as _jobs
 
@@ -261,7 +280,7 @@ def _pool(executor: str, scheduler: str | None, jobs: int | None, count: int) ->
     if jobs is not None and jobs < 1:
         raise AltformatsError(Problem("--jobs", None, f"must be 1 or more, got {jobs}"))
     workers = min(jobs or len(os.sched_getaffinity(0)), count)
-    return _jobs.Processes(workers) if workers > 1 else _jobs.InProcess()
+    return _jobs.Processes(workers, names) if workers > 1 else _jobs.InProcess()
 
 
 @dataclass

@@ -12,6 +12,7 @@ its document has succeeded, exactly as a one-process build does (altformats.outp
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -95,6 +96,9 @@ def render(job: Job, stage: Path, final: Path) -> Done:
             where = _final_name(error.filename or final, stage, final)
             return Done(problems=output.cannot(f"write the {name} edition", where, error).problems)
         raise
+    # The job's scratch files are removed here, in the worker: removing folders is slow on a busy
+    # disk, and the build's own process, which moves every document into place, is the one to spare.
+    shutil.rmtree(scratch, ignore_errors=True)
     return Done(sorted(n for n in written if (stage / n).is_file()))
 
 
@@ -124,6 +128,16 @@ class Ready:
         return self.value
 
 
+def load(path: Path) -> Document | list[Problem]:
+    """Read and validate one source: its Document, or its problems (as data: they travel back from a worker)."""
+    from altformats.document.reader import load as read
+
+    try:
+        return read(path)
+    except AltformatsError as error:
+        return error.problems
+
+
 class InProcess:
     """Jobs run here, one after another: one job, one worker, or a test's monkeypatched build."""
 
@@ -131,6 +145,10 @@ class InProcess:
 
     def submit(self, job: Job, stage: Path, final: Path) -> Ready:
         return Ready(render(job, stage, final))  # a bug or Ctrl-C propagates from here, as before
+
+    def load(self, paths: list[Path]) -> list[Document | list[Problem]]:
+        """Each source read (`load`), in order."""
+        return [load(path) for path in paths]
 
     def close(self) -> None:
         pass
@@ -155,16 +173,26 @@ def _worker_start(parent: int) -> None:
 class Processes:
     """A pool of forked worker processes; they die with the build (PR_SET_PDEATHSIG), their children with them."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, names: Iterable[str] = ()):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        # Import the reader and the formats' modules once, here, before forking: each worker would
+        # otherwise import them itself, which on a busy machine costs about as much as the jobs.
+        import altformats.document.reader  # noqa: F401
+
+        for name in names:
+            formats.get(name)
         self.width = workers
         context = multiprocessing.get_context("fork")  # warm workers: the build's imports, no re-import
         self.executor = ProcessPoolExecutor(workers, context, initializer=_worker_start, initargs=(os.getpid(),))
 
     def submit(self, job: Job, stage: Path, final: Path) -> Future:
         return self.executor.submit(render, job, stage, final)
+
+    def load(self, paths: list[Path]) -> list[Document | list[Problem]]:
+        """Each source read (`load`) by the workers, in order: parsing a catalogue is as much work as rendering it."""
+        return list(self.executor.map(load, paths))
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
@@ -206,7 +234,9 @@ def run(work: list[tuple[int, Document, list[Job]]], out: Path, pool: Pool, prog
     open_docs: list[Staged] = []
     try:
         while queue or active:
-            while queue and len(active) < 2 * pool.width:  # a window: a thousand documents, not a thousand folders
+            # A window: a thousand documents are not a thousand folders at once, yet the workers
+            # always have jobs queued while this process moves a finished document into place.
+            while queue and len(active) < 4 * pool.width:
                 index, doc, jobs = queue.popleft()
                 if entry := _open(index, doc, jobs, out, outcome):
                     open_docs.append(entry)
