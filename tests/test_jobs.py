@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from altformats import api, jobs
-from altformats.errors import BuildFailed
+from altformats.errors import AltformatsError, BuildFailed
 from conftest import SAMPLE, SEED
 
 FORMATS = ("html", "braille", "pdf", "epub")
@@ -62,3 +62,14 @@ def test_a_failing_job_leaves_its_document_as_it_was_and_builds_the_others(tmp_p
         "missile-defense.html",
     ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["missile-defense"]
+
+
+def test_sources_read_by_the_workers_report_every_problem_and_write_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    bad = [tmp_path / "one.md", tmp_path / "two.md"]
+    for path in bad:
+        path.write_text(SEED.read_text(encoding="utf-8").replace("date: ", "date: 16/04/", 1), encoding="utf-8")
+    with pytest.raises(AltformatsError) as failed:
+        api.build([SEED, *bad], ["html", "braille"], tmp_path / "out", jobs=2)
+    assert [p.path for p in failed.value.problems] == [str(path) for path in bad]
+    assert not (tmp_path / "out").exists()

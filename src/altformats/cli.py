@@ -38,10 +38,18 @@ def version() -> str:
         return __version__
 
 
+class _Version(argparse._VersionAction):
+    """--version, looked up only when asked for: reading the installed metadata costs every other command."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        self.version = f"altformats {version()}"
+        super().__call__(parser, *args)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser; format choices come from the registry."""
     top = argparse.ArgumentParser(prog="altformats", description="One structured source, every accessible format.")
-    top.add_argument("--version", action="version", version=f"altformats {version()}")
+    top.add_argument("--version", action=_Version)
     sub = top.add_subparsers(dest="command", required=True)
     for name, help_text in (
         ("build", "build editions into OUT/<slug>/"),
