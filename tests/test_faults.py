@@ -280,7 +280,7 @@ def test_a_failed_document_is_named_and_the_written_ones_reported(tmp_path, caps
     chinese = FIXTURES / "samples" / "zh-missile-defense.md"  # braille refuses Chinese
     assert main(["build", str(chinese), str(SEED), "-f", "braille", "-o", str(out)]) == 1
     captured = capsys.readouterr()
-    assert captured.out.splitlines() == [f"wrote {out / SLUG / SLUG}.brf", f"wrote {out / SLUG / SLUG}.brl.txt"]
+    assert captured.out.splitlines() == [f"wrote {out / SLUG / SLUG}.{ext}" for ext in ("brf", "brl.txt", "pef")]
     assert f"{chinese}: not built; {out / chinese.stem} is as it was:" in captured.err
     assert sorted(p.name for p in out.iterdir()) == [SLUG]  # nothing of the failed one, no staging
 

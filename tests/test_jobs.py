@@ -60,6 +60,7 @@ def test_a_failing_job_leaves_its_document_as_it_was_and_builds_the_others(tmp_p
         "missile-defense.brf",
         "missile-defense.brl.txt",
         "missile-defense.html",
+        "missile-defense.pef",
     ]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["missile-defense"]
 
