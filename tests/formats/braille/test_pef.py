@@ -13,7 +13,7 @@ from altformats.formats.braille import BrailleFormat, pef, read_pef
 from altformats.formats.braille.louis import BLANK, unicode_braille
 from conftest import REFUSED, SAMPLES, SEED
 
-READERS = ["cells", "back-translation", "preliminary pages", "pef metadata", "pages as the brf"]
+READERS = ["cells", "back-translation", "transcriber's pages", "running heads", "pef metadata", "pages as the brf"]
 BRAILLE_SAMPLES = [s for s in SAMPLES if "braille" not in REFUSED.get(s.stem, ())]
 
 

@@ -20,7 +20,7 @@ from altformats import parity
 from altformats.document.model import Document
 from altformats.errors import AltformatsError
 from altformats.formats.base import Output
-from altformats.formats.braille.codes import CODES, Code, cells, code_for
+from altformats.formats.braille.codes import CODES, Code, cells, code_for, page_number
 from altformats.formats.braille.louis import BLANK, to_braille, unicode_braille
 from altformats.formats.braille.read_body import body_differences
 from altformats.formats.braille.read_preliminary import furniture_differences, transcriber_differences
@@ -253,5 +253,25 @@ def prove_braille(doc: Document, output: Output) -> list[tuple[str, list[parity.
         ("cells", cells_found),
         ("back-translation", words_found),
         ("transcriber's pages", transcriber_differences(doc, reading, output.edition)),
-        ("running heads", furniture_differences(doc, reading, output.edition)),
+        ("running heads", furniture_differences(doc, reading, output.edition) + number_differences(code, output)),
     ]
+
+
+def number_differences(code: Code, output: Output) -> list[parity.Difference]:
+    """Every page's braille number as BANA numbers them: t1, t2, ... on the transcriber's pages, then 1, 2, ...
+
+    Page numbers are furniture, but a reader finds a page by them: a wrong one is a difference.
+    """
+    raw = output.path.read_text(encoding="utf-8")
+    text = raw.replace(BLANK, " ") if output.path.name.endswith(".txt") else unicode_braille(raw)
+    counts = {True: 0, False: 0}
+    found = []
+    for k, page in enumerate(text.split("\f"), start=1):
+        lines = page.splitlines()
+        number = lines[-1].strip() if lines else ""
+        transcriber = number.startswith(TRANSCRIBER)
+        counts[transcriber] += 1
+        want = page_number(code, counts[transcriber], transcriber).strip()
+        if number != want:
+            found.append(parity.Difference(output.edition, None, None, f"page {k} numbered {want}", number or "(none)"))
+    return found

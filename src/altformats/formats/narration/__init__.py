@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from altformats import parity
 from altformats.document.model import Document
 from altformats.formats.base import Build, Check, Format, Output, Proof
 from altformats.output import write_bytes, write_text
@@ -62,22 +61,7 @@ class NarrationFormat(Format):
         return [
             Proof("parser", tuple(read.text_differences(output.edition, doc, reading))),
             Proof("clips", tuple(read.clip_differences(output.edition, doc, reading))),
-            self._heard(doc, output, reading, check),
         ]
-
-    @staticmethod
-    def _heard(doc: Document, output: Output, reading, check: Check) -> Proof:
-        """Speech recognition over the edition's own audio, clip by clip (English: docs/audio.md)."""
-        from altformats.formats.audio import read_speech
-        from altformats.formats.narration import read
-
-        if not read_speech.understands(doc.meta.language):
-            return Proof("speech recognition", skipped=read_speech.ENGLISH_ONLY)
-        if not reading.audio:
-            missing = parity.Difference(output.edition, None, None, "the edition's narration audio", "(missing)")
-            return Proof("speech recognition", (missing,))
-        model = check.shared("whisper", read_speech.load)
-        return Proof("speech recognition", tuple(read.heard_differences(model, output.edition, doc, reading)))
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         from altformats.formats.narration import checks
