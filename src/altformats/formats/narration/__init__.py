@@ -61,7 +61,29 @@ class NarrationFormat(Format):
         return [
             Proof("parser", tuple(read.text_differences(output.edition, doc, reading))),
             Proof("clips", tuple(read.clip_differences(output.edition, doc, reading))),
+            self._heard(doc, output, reading, check),
         ]
+
+    @staticmethod
+    def _heard(doc: Document, output: Output, reading, check: Check) -> Proof:
+        """Speech recognition over the edition's own audio, clip by clip (English: docs/audio.md).
+
+        The three editions carry the same narration: the same sound at the same clips is heard
+        once per check run, and each edition's differences are named for it.
+        """
+        import hashlib
+        from dataclasses import replace
+
+        from altformats.formats.audio import read_speech
+        from altformats.formats.narration import read
+
+        if not read_speech.understands(doc.meta.language):
+            return Proof("speech recognition", skipped=read_speech.ENGLISH_ONLY)
+        model = check.shared("whisper", read_speech.load)
+        clips = tuple((c.target.rpartition("#")[2], c.text, c.begin, c.end) for c in reading.clips)
+        key = ("narration heard", hashlib.sha256(reading.audio).hexdigest(), clips)
+        heard = check.shared(key, lambda: tuple(read.heard_differences(model, "", doc, reading)))
+        return Proof("speech recognition", tuple(replace(d, edition=output.edition) for d in heard))
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:
         from altformats.formats.narration import checks

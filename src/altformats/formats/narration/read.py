@@ -284,3 +284,24 @@ def audio_samples(mp3: bytes) -> int:
         file.write(mp3)
         file.flush()
         return to_samples(float(probe(Path(file.name))["format"]["duration"]))
+
+
+def heard_differences(model, edition: str, doc: Document, found: Reading) -> list[parity.Difference]:
+    """What the recogniser hears in each clip of the edition's own audio, against the clip's words.
+
+    The clips are the cues: each sentence's span and time as the SMIL (or the page) gives them, so
+    sound swapped inside the book's MP3 is heard where its words are not.
+    """
+    from altformats.formats.audio import read_speech
+    from altformats.formats.audio.read import CaptionCue
+
+    cues = []
+    for clip in found.clips:
+        span = parse_span_id(clip.target.rpartition("#")[2])
+        if span and clip.text and clip.begin is not None and clip.end is not None:
+            identifier = f"b{span.block}-sentence-s{span.sentence}"
+            cues.append(CaptionCue(identifier, clip.begin / RATE, clip.end / RATE, clip.text))
+    with tempfile.NamedTemporaryFile(suffix=".mp3") as file:
+        file.write(found.audio)
+        file.flush()
+        return read_speech.compare(model, doc, edition, Path(file.name), cues)
