@@ -3,9 +3,10 @@
 Independent of the writers (tests/test_layout.py): the EPUB is read from its container, package
 and SMIL; the DAISY book from its ncc and SMIL 1.0 files; the page from its sentence spans and
 its player's source. Text: the spans the clips point at, grouped into blocks by their ids and
-joined by the audio's rule, equal the model's blocks. Time: every clip lies inside the audio
-(ffprobe's duration), no clip starts before the previous one ends, and the durations the
-edition declares equal the sum of its clips.
+joined by the audio's rule, equal the model's blocks, and the titles a player or browser shows
+(the package's dc:title, the ncc's dc:title and <title>, the page's <title>) equal the model's.
+Time: every clip lies inside the audio (ffprobe's duration), no clip starts before the previous
+one ends, and the durations the edition declares equal the sum of its clips.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from altformats.formats.epub.spec import OPF_NS, package_path, parse
 from altformats.formats.narration.spec import MP3_SLACK, parse_clock, parse_span_id, to_samples
 
 SMIL3 = "{http://www.w3.org/ns/SMIL}"
+DC = "{http://purl.org/dc/elements/1.1/}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
@@ -48,6 +50,7 @@ class Reading:
     declared: list[tuple[str, float, float]] = field(default_factory=list)  # (what, seconds, tolerance)
     problems: list[str] = field(default_factory=list)
     headings: list[tuple[str, str]] = field(default_factory=list)  # DAISY ncc: (its text, the span id it links)
+    titles: list[tuple[str, str]] = field(default_factory=list)  # (where, the title a player shows there)
 
     def blocks(self) -> list[str]:
         """The clips' texts grouped by the block their span id names, in order, joined (spec.join)."""
@@ -95,6 +98,7 @@ def epub_reading(data: bytes) -> Reading:
     items = {item.get("id"): item for item in opf.iter(f"{{{OPF_NS}}}item")}
     durations = {m.get("refines", ""): m.text or "" for m in opf.iter(f"{{{OPF_NS}}}meta")
                  if m.get("property") == "media:duration"}  # fmt: skip
+    found.titles.append(("package dc:title", _text(opf.find(f".//{DC}title"))))  # the shelf's, the title bar's
     total = 0.0
     for itemref in opf.iter(f"{{{OPF_NS}}}itemref"):
         overlay = items.get(items[itemref.get("idref")].get("media-overlay") or "")
@@ -160,6 +164,11 @@ def daisy_reading(data: bytes) -> Reading:
             found.clips.append(_clip(fragment, documents[href], begin, end))
         total += _clip_seconds(found.clips[before:])
     metas = {m.get("name"): m.get("content", "") for m in ncc.iter(f"{XHTML}meta")}
+    # What a DAISY player shows on its shelf and announces on opening the book.
+    found.titles += [
+        ("ncc.html dc:title", metas.get("dc:title", "")),
+        ("ncc.html <title>", _text(ncc.find(f".//{XHTML}title"))),
+    ]
     _declare(found, "ncc:totalTime", metas.get("ncc:totalTime"), total)
     mp3 = sorted(name for name in entries if name.endswith(".mp3"))
     found.audio = entries[mp3[0]] if mp3 else b""
@@ -180,6 +189,7 @@ def page_reading(path: Path) -> Reading:
             text = normalise("".join(span.itertext()))
             found.clips.append(_clip(span.get("id", ""), {span.get("id", ""): text}, span.get("data-begin"),
                                      span.get("data-end")))  # fmt: skip
+    found.titles.append(("<title>", _text(root.find(".//title"))))  # the browser's tab, read first by a screen reader
     players = root.xpath("//audio[@src]")
     source = path.parent / unquote(players[0].get("src")) if players else None
     if source is None or not source.is_file():
@@ -196,6 +206,10 @@ def _spans(data: bytes, where: str) -> dict[str, str]:
     """Every element with an id in a content document: id -> its text, whitespace folded."""
     root = parse(data, where)
     return {el.get("id"): normalise("".join(el.itertext())) for el in root.iter() if el.get("id")}
+
+
+def _text(element) -> str:
+    return "".join(element.itertext()) if element is not None else ""
 
 
 def _clip(target: str, spans: dict[str, str], begin: str | None, end: str | None) -> Clip:
@@ -236,6 +250,9 @@ def text_differences(edition: str, doc: Document, found: Reading) -> list[parity
                  and parse_span_id(c.target).block == parsed.block]  # fmt: skip
         if target not in texts or heading != join(block):
             broken.append(parity.Difference(edition, None, None, join(block) or target, f"ncc.html: {heading!r}"))
+    title = normalise(doc.meta.title)
+    broken += [parity.Difference(edition, None, None, title, f"{where}: {text!r}")
+               for where, text in found.titles if normalise(text) != title]  # fmt: skip
     return broken + parity.compare(edition, doc.reading_blocks(), found.blocks())
 
 
