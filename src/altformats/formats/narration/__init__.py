@@ -55,8 +55,10 @@ class NarrationFormat(Format):
         """The text the SMIL, ncc or page points at ("parser") and the clips against the audio ("clips")."""
         from altformats.formats.narration import read
 
-        if output.path.suffix == ".mp3":  # the page's audio: its transcript, as the audio edition's is read
-            return super().prove(doc, output, check)
+        if output.path.suffix == ".mp3":  # the page's audio: its transcript, and heard at the page's clips
+            page = output.path.with_suffix(".html")
+            heard = [self._heard(doc, output, read.reading(page), check)] if page.exists() else []
+            return [*super().prove(doc, output, check), *heard]
         reading = read.reading(output.path)
         return [
             Proof("parser", tuple(read.text_differences(output.edition, doc, reading))),
@@ -79,6 +81,8 @@ class NarrationFormat(Format):
 
         if not read_speech.understands(doc.meta.language):
             return Proof("speech recognition", skipped=read_speech.ENGLISH_ONLY)
+        if not reading.audio:  # the clips reader names what is missing
+            return Proof("speech recognition", skipped="no audio to hear")
         model = check.shared("whisper", read_speech.load)
         clips = tuple((c.target.rpartition("#")[2], c.text, c.begin, c.end) for c in reading.clips)
         key = ("narration heard", hashlib.sha256(reading.audio).hexdigest(), clips)
