@@ -47,7 +47,7 @@ def test_only_the_changed_source_is_read_and_its_problems_are_reported(tmp_path,
     out, good, bad = tmp_path / "out", tmp_path / "good.md", tmp_path / "bad.md"
     good.write_bytes(SEED.read_bytes())
     bad.write_bytes(SEED.read_bytes())
-    assert len(build([good, bad], out)) == 6
+    assert len(build([good, bad], out)) == 8  # html, and the braille BRF, proof copy and PEF, of each
     bad.write_text(SEED.read_text(encoding="utf-8").replace("date: ", "date: 16/04/", 1), encoding="utf-8")
     with pytest.raises(AltformatsError, match=r"bad\.md:\d+: front matter: 'date'"):
         build([good, bad], out)
@@ -73,11 +73,11 @@ def test_changes_rebuild_and_force_rebuilds_everything(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     out, source = tmp_path / "out", tmp_path / SEED.name
     source.write_bytes(SEED.read_bytes())
-    assert len(build([source], out)) == 3
+    assert len(build([source], out)) == 4
     assert build([source], out) == []
-    assert len(build([source], out, force=True)) == 3
+    assert len(build([source], out, force=True)) == 4
     source.write_text(SEED.read_text(encoding="utf-8").replace("Iran", "Iraq"), encoding="utf-8")
-    assert len(build([source], out)) == 3  # the source's bytes changed
+    assert len(build([source], out)) == 4  # the source's bytes changed
     html = out / SEED.stem / f"{SEED.stem}.html"
     html.write_text("tampered")
     assert [p.name for p in build([source], out)] == [html.name]  # only the job whose output changed
@@ -104,7 +104,7 @@ def test_corrupted_cache_entries_are_ignored(tmp_path, monkeypatch):
     assert entries
     for number, entry in enumerate(entries):
         entry.write_bytes([b"", b"\x80garbage", b"[1, 2]", b'{"files": {"../x": 3}}'][number % 4])
-    assert len(build([SEED], out)) == 3  # rebuilt, no crash
+    assert len(build([SEED], out)) == 4  # rebuilt, no crash
     assert build([SEED], out) == []  # and remembered again
 
 
