@@ -22,8 +22,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from altformats import output, templating, tools
+from altformats import api, output, templating, tools
 from altformats.cli import main
+from altformats.errors import AltformatsError
 from conftest import FIXTURES, SEED
 
 FORMATS = ("html", "braille")
@@ -508,3 +509,14 @@ def test_errors_cross_a_process_boundary_with_their_problems():
         again = pickle.loads(pickle.dumps(error))
         assert type(again) is type(error) and again.problems == error.problems and str(again) == str(error)
     assert str(AltformatsError("no sources")) == "no sources"  # no "altformats:" path before a run-wide message
+
+
+def test_a_failed_build_stops_its_own_children_not_a_check_runs(tmp_path):
+    """A browser a check run started in the same process (serve, the tests) outlives a build that fails."""
+    bystander = tools.popen(["sleep", "60"])
+    try:
+        with pytest.raises(AltformatsError):
+            api.build([FIXTURES / "samples" / "zh-missile-defense.md"], ["braille"], tmp_path / "out")
+        assert bystander.poll() is None, "the failed build stopped a child that was not its own"
+    finally:
+        tools.stop(bystander)

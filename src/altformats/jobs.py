@@ -82,6 +82,7 @@ def render(job: Job, stage: Path, final: Path) -> Done:
     context = formats.Build(job.templates, job.built, scratch)
     written: set[str] = set()
     name = job.names[0]
+    before = tools.running_children()  # not this job's: a check run's browser in the same process
     try:
         for name in job.names:
             fmt = formats.get(name)
@@ -89,7 +90,7 @@ def render(job: Job, stage: Path, final: Path) -> Done:
             written |= {Path(p).name for p in paths} | {o.path.name for o in fmt.outputs(job.doc, stage)}
     except BaseException as error:
         # Children first: an encoder still writing into the staging folder would outlive its removal.
-        tools.stop_children(untracked=isinstance(error, KeyboardInterrupt))
+        tools.stop_children(untracked=isinstance(error, KeyboardInterrupt), keep=before)
         if isinstance(error, AltformatsError):
             return Done(problems=error.problems)  # as data: MissingTool and BuildFailed do not pickle
         if isinstance(error, OSError):
