@@ -309,8 +309,8 @@ def heard_differences(model, edition: str, doc: Document, found: Reading) -> lis
     The clips are the cues: each sentence's span and time as the SMIL (or the page) gives them, so
     sound swapped inside the book's MP3 is heard where its words are not.
     """
-    from altformats.formats.audio import read_speech
     from altformats.formats.audio.read import CaptionCue
+    from altformats.formats.audio.read_speech import compare
 
     cues = []
     for clip in found.clips:
@@ -321,4 +321,4 @@ def heard_differences(model, edition: str, doc: Document, found: Reading) -> lis
     with tempfile.NamedTemporaryFile(suffix=".mp3") as file:
         file.write(found.audio)
         file.flush()
-        return read_speech.compare(model, doc, edition, Path(file.name), cues)
+        return compare(model, doc, edition, Path(file.name), cues)
