@@ -202,6 +202,8 @@ def typed_text(code: Code, content: str | tuple[Inline, ...]) -> tuple[str, list
         for char in unicodedata.normalize("NFC", text):
             if not char.isspace():
                 spelled = spelled_out(code.table, char)
+                if spelled != char:  # a name set off by spaces: a letter beside it must not join it (")N" is "Not")
+                    spelled = (" " if chars and chars[-1] != " " else "") + spelled + " "
                 chars.extend(spelled)
                 forms.extend([form] * len(spelled))
             elif chars and chars[-1] != " ":

@@ -62,17 +62,6 @@ def _greek(match: re.Match[str]) -> str:
     return letter.upper() if sign.isupper() else letter
 
 
-def _in_capitals(match: re.Match[str]) -> bool:
-    """True if the other letters of the word around an æ are capitals (ӕSIR, CӕSAR), and there are some."""
-    text, start, end = match.string, match.start(), match.end()
-    while start and text[start - 1].isalpha():
-        start -= 1
-    while end < len(text) and text[end].isalpha():
-        end += 1
-    others = (text[start : match.start()] + text[match.end() : end]).replace("æ", "")
-    return others.isupper()
-
-
 def _eur(match: re.Match[str]) -> str:
     """A capital after a small letter, as fr-bfu-g2 reads its cells back: "eur" and the small letter."""
     letter, before = match.group(0), match.string[match.start() - 1]
@@ -98,11 +87,15 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         rf"(?i)(?<={GREEK})({'|'.join(GREEK_OF)})",
         _greek,
     ),
-    Ambiguity("final-sigma", UEB, "λόγος", "λ(greek small letter omicron with tonos)γοσ", "ς", "σ", "both"),
+    Ambiguity("final-sigma", UEB, "λόγος", "λ (greek small letter omicron with tonos) γοσ", "ς", "σ", "both"),
     Ambiguity("micro-sign-for-mu", UEB, "μ", "µ", "µ", "μ", "both"),  # Greek mu and the micro sign: one sign
     Ambiguity("ae-as-cyrillic-ae", UEB, "æsir", "ӕsir", "[ӕӔ]", lambda m: "æ" if m.group(0) == "ӕ" else "Æ", "both"),
-    # a word in capitals gets its Æ back small (liblouis pairs no capital with ӕ)
-    Ambiguity("small-ae-in-capitals", UEB, "ÆSIR", "ӕSIR", "æ", lambda m: "Æ" if _in_capitals(m) else "æ"),
+    # liblouis pairs no capital with ӕ: the case of an æ is not read back, so words hold it small (the cells prove it)
+    Ambiguity("ae-case-unread", UEB, "ÆSIR", "ӕSIR", "Æ", "æ", "both"),
+    # a shortform or wordsign just before a closing parenthesis or bracket is read back as its letters: the
+    # cells before the closing sign are read alone (in UEB these two cells are the closing sign and nothing else)
+    Ambiguity("shortform-before-parenthesis", UEB2, "(see above)", "(see abv)", "\u2810\u281c", ")", "cells"),
+    Ambiguity("shortform-before-bracket", UEB2, "[it]", "[x]", "\u2828\u281c", "]", "cells"),
     Ambiguity("section-sign-for-ss", ("pt-pt-g1.utb", "pt-pt-g2.ctb"), "passo", "pa§o", "§", "ss"),
     Ambiguity("colon-as-3", ("es-g1.ctb",), "hora: 10", "hora3 10", "\u2812", ":", "cells"),  # lower cells are digits
     Ambiguity("question-mark-as-5", ("es-g1.ctb",), "¿Qué?", "5Qué5", "\u2822", "?", "cells"),
