@@ -7,14 +7,16 @@ write, and the corruption tests see the proof fail. docs/braille.md's checklist 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from altformats import api, formats
-from altformats.formats.braille import BrailleFormat, codes, layout, read
+from altformats.document.model import Emphasis, Strong, Text
+from altformats.formats.braille import BrailleFormat, codes, layout, read, read_words
 from altformats.formats.braille.layout import Block
-from altformats.formats.braille.louis import BLANK, to_print
+from altformats.formats.braille.louis import BLANK, ascii_braille, to_print
 
 DOC = """---
 title: Water Safety
@@ -238,3 +240,74 @@ def test_spanish_emphasis_is_enclosed_in_dots_35(tmp_path):
     assert any("⠔⠺⠁⠞⠑⠗⠔" in cells for cells in body)  # CBE: a change of type between dots 35
     code = codes.CODES["es"][1]
     assert read.back_translate(code, "⠔⠺⠁⠞⠑⠗⠔") == "water"
+
+
+EMPHASIS = {  # "Boil *water* first." (body page 1, line 7, cell 3): each code's indicator, from its liblouis table
+    "fr": "⠨⠃⠾⠇⠀⠸⠺⠁⠞⠦⠀⠋⠊⠗⠎⠞⠲",  # fr-bfu: dots 456 before the word
+    "de": "⠃⠕⠊⠇⠀⠸⠺⠁⠞⠑⠗⠀⠋⠊⠗⠾⠄",  # de-g0-core: dots 456 before the word
+    "nl": "⠨⠃⠕⠊⠇⠀⠸⠺⠁⠞⠑⠗⠀⠋⠊⠗⠎⠞⠲",  # nl-NL-g0: dots 456 before the word
+    "pt": "⠨⠃⠕⠊⠇⠀⠔⠺⠁⠞⠑⠗⠔⠀⠋⠊⠗⠎⠞⠄",  # pt-pt-g1: dots 35 before and after
+}
+
+
+@pytest.mark.parametrize("language", sorted(EMPHASIS))
+def test_each_codes_emphasis_is_its_tables_and_reads_back(tmp_path, language):
+    doc, output = build(tmp_path, language, BrailleFormat(grade=1 if language == "pt" else None))
+    assert (7, 2, EMPHASIS[language]) in pages(output)[3]
+    code = read.read_all(output.path).code
+    assert [w.lower() for w in read_words.found_words(read.back_translate(code, EMPHASIS[language]))] == [
+        "boil",
+        "water",
+        "first",
+    ]  # the indicator is not read as a word
+    sign = "⠔" if language == "pt" else "⠸"
+    assert any(cells.startswith(sign + BLANK) for _, _, cells in pages(output)[1])  # listed on the symbols page
+    assert failing(doc, output) == {}
+    original = output.path.read_bytes()
+    line = EMPHASIS[language]
+    output.path.write_bytes(original.replace(*(ascii_braille(c).encode() for c in (line, line.replace(sign, "", 1)))))
+    assert "cells" in failing(doc, output)  # a dropped indicator is a difference
+    output.path.write_bytes(original)
+
+
+ARABIC = "---\ntitle: الماء\nkind: نشرة\ndate: 2024-03-05\nlanguage: ar\n---\n\nاغل *الماء أولا* ثم **اشرب**.\n"
+
+
+def test_arabic_emphasis_marks_each_word_with_the_tables_dots_456(tmp_path):
+    source = tmp_path / "ma.md"
+    source.write_text(ARABIC, encoding="utf-8")
+    api.build([source], ["braille"], tmp_path)
+    output = formats.Output("braille", tmp_path / "ma" / "ma.brf")
+    # ar-ar-g1: dots 456 before a word and 456-456 after it, for italic and bold alike (its italic, dots 46, is إ)
+    assert (7, 2, "⠁⠣⠇⠀⠸⠁⠇⠍⠁⠄⠸⠸⠀⠸⠌⠺⠧⠸⠸⠀⠹⠍⠀⠸⠁⠩⠗⠃⠲⠸⠸") in pages(output)[3]
+    assert pages(output)[1][1] == (3, 0, "⠸⠀⠞⠣⠊⠊⠗⠀⠁⠇⠭⠾")  # the symbols page: ⠸ "تغيير الخط"
+    assert read.back_translate(codes.CODES["ar"][1], "⠸⠁⠇⠍⠁⠄⠸⠸⠀⠸⠌⠺⠧⠸⠸") == "الماء أولا"
+    assert failing(api.load(source), output) == {}
+
+
+PASSAGES = {  # per code: a word, a passage, a bracketed word, and signs that begin with the indicator's cells
+    "fr": ("Voir", "l'eau très chaude ici", "(eau)", "— | œuvre"),
+    "de": ("Sieh", "das Wasser sehr heiß hier", "(Wasser)", "— a_b |"),
+    "nl": ("Zie", "het water heel heet hier", "(water)", "— a_b 1_2"),
+    "pt": ("Veja", "a sopa muito quente aqui", "(sopa)", "— |"),
+    "ar": ("انظر", "الماء ساخن جدا هنا", "(الماء)", "# / • |"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(PASSAGES))
+def test_emphasis_in_passages_words_and_numbers_reads_back_word_for_word(language):
+    word, passage, bracketed, signs = PASSAGES[language]
+    tricky = [  # a passage; part of a word (marked whole where the code's indicators need it); brackets; numbers
+        (Text(f"{word} ", 1), Emphasis((Text(passage, 1),), 1), Text(f" {word}", 1)),
+        (Text(word.lower(), 1), Strong((Text(word.lower(), 1),), 1), Text(" ", 1), Emphasis((Text(bracketed, 1),), 1)),
+        (Strong((Text(f"1234 {word}", 1),), 1), Text(f" {signs}", 1)),
+    ]
+    for code in codes.CODES[language].values():
+        plain = replace(code, emphasis="")  # the same code, emphasis not shown
+        for inlines in tricky:
+            expected = read_words.source_words(code, codes.typed_text(code, inlines)[0])
+            for shown in (plain, code):
+                braille = codes.cells(shown, inlines)
+                found = read_words.found_words(read.back_translate(shown, braille))
+                assert found == expected, (code.table, braille)
+            assert codes.cells(code, inlines) != codes.cells(plain, inlines)  # the emphasis is shown
