@@ -7,14 +7,14 @@ write, and the corruption tests see the proof fail. docs/braille.md's checklist 
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
 from altformats import api, formats
-from altformats.document.model import Emphasis, Strong, Text
-from altformats.formats.braille import BrailleFormat, codes, layout, read, read_words
+from altformats.document.model import Emphasis, Meta, Strong, Text
+from altformats.formats.braille import BrailleFormat, checks, codes, layout, read, read_words
 from altformats.formats.braille.layout import Block
 from altformats.formats.braille.louis import BLANK, ascii_braille, to_print
 
@@ -98,6 +98,27 @@ TITLE_PAGE = [  # §2.3: title; kind; print publisher and date; transcriber and 
 
 def test_title_page_has_the_bana_elements_on_t1(built):
     assert pages(built[1])[0] == TITLE_PAGE
+
+
+@dataclass(frozen=True)
+class LicensedMeta(Meta):
+    """The front matter with issue 15's `licence` (main's reader has no such key yet): the model the layout reads."""
+
+    licence: str = ""
+
+
+def test_title_page_gives_the_print_copyright_line_where_the_source_states_one(built, tmp_path):
+    doc, _ = built
+    licensed = replace(doc, meta=LicensedMeta(**{**vars(doc.meta), "licence": "© 2024 Health Office"}))
+    fmt = BrailleFormat()
+    (tmp_path / doc.slug).mkdir()
+    fmt.render(licensed, tmp_path / doc.slug, formats.Build())
+    output = fmt.outputs(licensed, tmp_path / doc.slug)[0]
+    # §2.3: the copyright line as print gives it (UEB © is ⠘⠉), a group of its own after the publisher and date
+    assert pages(output)[0][:6] == [*TITLE_PAGE[:4], (8, 9, "⠘⠉⠀⠼⠃⠚⠃⠙⠀⠠⠓⠂⠇⠹⠀⠠⠷⠋⠊⠉⠑"), (10, 8, TITLE_PAGE[4][2])]
+    assert failing(licensed, output) == {}
+    assert "transcriber's pages" in failing(doc, output)  # a copyright line the source does not state
+    assert pages(built[1])[0] == TITLE_PAGE  # none where it states none: nothing is made up from the publisher
 
 
 def test_special_symbols_page_lists_the_signs_the_body_uses(built, tmp_path):
@@ -200,10 +221,33 @@ def test_interpoint_starts_each_section_and_the_body_on_a_right_hand_page(tmp_pa
 def test_ukaaf_for_en_gb_has_no_running_head_and_no_closing_line(tmp_path):
     doc, output = build(tmp_path, "en-GB")
     body = pages(output)[3:]
-    assert body[1][0] == (2, 2, "⠠⠎⠑⠑⠀⠮⠀⠛⠥⠊⠙⠑⠀⠐⠣⠓⠞⠞⠏⠎⠒⠸⠌⠸⠌⠭⠲⠕⠗⠛⠸⠌⠛⠐⠜⠲")
+    assert body[1][1] == (3, 2, "⠠⠎⠑⠑⠀⠮⠀⠛⠥⠊⠙⠑⠀⠐⠣⠓⠞⠞⠏⠎⠒⠸⠌⠸⠌⠭⠲⠕⠗⠛⠸⠌⠛⠐⠜⠲")
     assert "⠠⠠⠮⠀⠠⠠⠢⠙" not in {cells for _, _, cells in body[-1]}
     assert read.read_all(output.path).authority.key == "ukaaf"
     assert failing(doc, output) == {}
+
+
+UKAAF_T1 = [(1, 37, "⠞⠼⠁"), (2, 13, "⠠⠺⠁⠞⠻⠀⠠⠎⠁⠋⠑⠞⠽")]  # the number at the right of line 1, the title under it
+UKAAF_BODY_1 = [(1, 38, "⠼⠁"), (2, 14, "⠠⠋⠁⠉⠞⠀⠠⠩⠑⠑⠞")]  # and line 25 is a line of text
+UKAAF_BODY_1_FOOT = (25, 2, "⠠⠇⠊⠞⠗⠑⠎⠒⠀⠼⠉")
+
+
+def test_ukaaf_puts_the_page_number_at_the_top_right_and_the_readers_read_it_there(tmp_path):
+    doc, output = build(tmp_path, "en-GB")
+    found = pages(output)
+    assert found[0][:2] == UKAAF_T1 and found[3][:2] == UKAAF_BODY_1 and found[3][-1] == UKAAF_BODY_1_FOOT
+    assert [page[0][:2] for page in found] == [(1, 37)] * 3 + [(1, 38)] * 2  # every page, t pages too
+    reading = read.read_all(output.path)
+    assert "at the top of each page" in read.back_translate(reading.code, reading.sections[-1][1])  # the notes say so
+    assert failing(doc, output) == {}  # the BRF's reader
+    pef = [o for o in BrailleFormat().outputs(doc, output.path.parent) if o.edition == "pef"][0]
+    assert failing(doc, pef) == {}  # the PEF's reader: pages as the BRF, numbers on row 1
+    assert checks.check_file(output.path) == [] and checks.check_file(output.path.with_suffix(".brl.txt")) == []
+    # a UKAAF file numbered at the foot, as BANA's are, is a difference
+    text = output.path.read_bytes().decode("ascii").split("\f")
+    moved = ["\r\n".join(page.split("\r\n")[1:-1] + [page.split("\r\n")[0], ""]) for page in text]
+    output.path.write_bytes("\f".join(moved).encode("ascii"))
+    assert "running heads" in failing(doc, output)
 
 
 def test_the_year_of_transcription_follows_source_date_epoch(tmp_path, monkeypatch):
