@@ -7,14 +7,16 @@ write, and the corruption tests see the proof fail. docs/braille.md's checklist 
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
 from altformats import api, formats
-from altformats.formats.braille import BrailleFormat, codes, layout, read
+from altformats.document.model import Emphasis, Meta, Strong, Text
+from altformats.formats.braille import BrailleFormat, checks, codes, layout, read, read_words
 from altformats.formats.braille.layout import Block
-from altformats.formats.braille.louis import BLANK, to_print
+from altformats.formats.braille.louis import BLANK, ascii_braille, to_print
 
 DOC = """---
 title: Water Safety
@@ -96,6 +98,27 @@ TITLE_PAGE = [  # §2.3: title; kind; print publisher and date; transcriber and 
 
 def test_title_page_has_the_bana_elements_on_t1(built):
     assert pages(built[1])[0] == TITLE_PAGE
+
+
+@dataclass(frozen=True)
+class LicensedMeta(Meta):
+    """The front matter with issue 15's `licence` (main's reader has no such key yet): the model the layout reads."""
+
+    licence: str = ""
+
+
+def test_title_page_gives_the_print_copyright_line_where_the_source_states_one(built, tmp_path):
+    doc, _ = built
+    licensed = replace(doc, meta=LicensedMeta(**{**vars(doc.meta), "licence": "© 2024 Health Office"}))
+    fmt = BrailleFormat()
+    (tmp_path / doc.slug).mkdir()
+    fmt.render(licensed, tmp_path / doc.slug, formats.Build())
+    output = fmt.outputs(licensed, tmp_path / doc.slug)[0]
+    # §2.3: the copyright line as print gives it (UEB © is ⠘⠉), a group of its own after the publisher and date
+    assert pages(output)[0][:6] == [*TITLE_PAGE[:4], (8, 9, "⠘⠉⠀⠼⠃⠚⠃⠙⠀⠠⠓⠂⠇⠹⠀⠠⠷⠋⠊⠉⠑"), (10, 8, TITLE_PAGE[4][2])]
+    assert failing(licensed, output) == {}
+    assert "transcriber's pages" in failing(doc, output)  # a copyright line the source does not state
+    assert pages(built[1])[0] == TITLE_PAGE  # none where it states none: nothing is made up from the publisher
 
 
 def test_special_symbols_page_lists_the_signs_the_body_uses(built, tmp_path):
@@ -198,10 +221,33 @@ def test_interpoint_starts_each_section_and_the_body_on_a_right_hand_page(tmp_pa
 def test_ukaaf_for_en_gb_has_no_running_head_and_no_closing_line(tmp_path):
     doc, output = build(tmp_path, "en-GB")
     body = pages(output)[3:]
-    assert body[1][0] == (2, 2, "⠠⠎⠑⠑⠀⠮⠀⠛⠥⠊⠙⠑⠀⠐⠣⠓⠞⠞⠏⠎⠒⠸⠌⠸⠌⠭⠲⠕⠗⠛⠸⠌⠛⠐⠜⠲")
+    assert body[1][1] == (3, 2, "⠠⠎⠑⠑⠀⠮⠀⠛⠥⠊⠙⠑⠀⠐⠣⠓⠞⠞⠏⠎⠒⠸⠌⠸⠌⠭⠲⠕⠗⠛⠸⠌⠛⠐⠜⠲")
     assert "⠠⠠⠮⠀⠠⠠⠢⠙" not in {cells for _, _, cells in body[-1]}
     assert read.read_all(output.path).authority.key == "ukaaf"
     assert failing(doc, output) == {}
+
+
+UKAAF_T1 = [(1, 37, "⠞⠼⠁"), (2, 13, "⠠⠺⠁⠞⠻⠀⠠⠎⠁⠋⠑⠞⠽")]  # the number at the right of line 1, the title under it
+UKAAF_BODY_1 = [(1, 38, "⠼⠁"), (2, 14, "⠠⠋⠁⠉⠞⠀⠠⠩⠑⠑⠞")]  # and line 25 is a line of text
+UKAAF_BODY_1_FOOT = (25, 2, "⠠⠇⠊⠞⠗⠑⠎⠒⠀⠼⠉")
+
+
+def test_ukaaf_puts_the_page_number_at_the_top_right_and_the_readers_read_it_there(tmp_path):
+    doc, output = build(tmp_path, "en-GB")
+    found = pages(output)
+    assert found[0][:2] == UKAAF_T1 and found[3][:2] == UKAAF_BODY_1 and found[3][-1] == UKAAF_BODY_1_FOOT
+    assert [page[0][:2] for page in found] == [(1, 37)] * 3 + [(1, 38)] * 2  # every page, t pages too
+    reading = read.read_all(output.path)
+    assert "at the top of each page" in read.back_translate(reading.code, reading.sections[-1][1])  # the notes say so
+    assert failing(doc, output) == {}  # the BRF's reader
+    pef = [o for o in BrailleFormat().outputs(doc, output.path.parent) if o.edition == "pef"][0]
+    assert failing(doc, pef) == {}  # the PEF's reader: pages as the BRF, numbers on row 1
+    assert checks.check_file(output.path) == [] and checks.check_file(output.path.with_suffix(".brl.txt")) == []
+    # a UKAAF file numbered at the foot, as BANA's are, is a difference
+    text = output.path.read_bytes().decode("ascii").split("\f")
+    moved = ["\r\n".join(page.split("\r\n")[1:-1] + [page.split("\r\n")[0], ""]) for page in text]
+    output.path.write_bytes("\f".join(moved).encode("ascii"))
+    assert "running heads" in failing(doc, output)
 
 
 def test_the_year_of_transcription_follows_source_date_epoch(tmp_path, monkeypatch):
@@ -238,3 +284,74 @@ def test_spanish_emphasis_is_enclosed_in_dots_35(tmp_path):
     assert any("⠔⠺⠁⠞⠑⠗⠔" in cells for cells in body)  # CBE: a change of type between dots 35
     code = codes.CODES["es"][1]
     assert read.back_translate(code, "⠔⠺⠁⠞⠑⠗⠔") == "water"
+
+
+EMPHASIS = {  # "Boil *water* first." (body page 1, line 7, cell 3): each code's indicator, from its liblouis table
+    "fr": "⠨⠃⠾⠇⠀⠸⠺⠁⠞⠦⠀⠋⠊⠗⠎⠞⠲",  # fr-bfu: dots 456 before the word
+    "de": "⠃⠕⠊⠇⠀⠸⠺⠁⠞⠑⠗⠀⠋⠊⠗⠾⠄",  # de-g0-core: dots 456 before the word
+    "nl": "⠨⠃⠕⠊⠇⠀⠸⠺⠁⠞⠑⠗⠀⠋⠊⠗⠎⠞⠲",  # nl-NL-g0: dots 456 before the word
+    "pt": "⠨⠃⠕⠊⠇⠀⠔⠺⠁⠞⠑⠗⠔⠀⠋⠊⠗⠎⠞⠄",  # pt-pt-g1: dots 35 before and after
+}
+
+
+@pytest.mark.parametrize("language", sorted(EMPHASIS))
+def test_each_codes_emphasis_is_its_tables_and_reads_back(tmp_path, language):
+    doc, output = build(tmp_path, language, BrailleFormat(grade=1 if language == "pt" else None))
+    assert (7, 2, EMPHASIS[language]) in pages(output)[3]
+    code = read.read_all(output.path).code
+    assert [w.lower() for w in read_words.found_words(read.back_translate(code, EMPHASIS[language]))] == [
+        "boil",
+        "water",
+        "first",
+    ]  # the indicator is not read as a word
+    sign = "⠔" if language == "pt" else "⠸"
+    assert any(cells.startswith(sign + BLANK) for _, _, cells in pages(output)[1])  # listed on the symbols page
+    assert failing(doc, output) == {}
+    original = output.path.read_bytes()
+    line = EMPHASIS[language]
+    output.path.write_bytes(original.replace(*(ascii_braille(c).encode() for c in (line, line.replace(sign, "", 1)))))
+    assert "cells" in failing(doc, output)  # a dropped indicator is a difference
+    output.path.write_bytes(original)
+
+
+ARABIC = "---\ntitle: الماء\nkind: نشرة\ndate: 2024-03-05\nlanguage: ar\n---\n\nاغل *الماء أولا* ثم **اشرب**.\n"
+
+
+def test_arabic_emphasis_marks_each_word_with_the_tables_dots_456(tmp_path):
+    source = tmp_path / "ma.md"
+    source.write_text(ARABIC, encoding="utf-8")
+    api.build([source], ["braille"], tmp_path)
+    output = formats.Output("braille", tmp_path / "ma" / "ma.brf")
+    # ar-ar-g1: dots 456 before a word and 456-456 after it, for italic and bold alike (its italic, dots 46, is إ)
+    assert (7, 2, "⠁⠣⠇⠀⠸⠁⠇⠍⠁⠄⠸⠸⠀⠸⠌⠺⠧⠸⠸⠀⠹⠍⠀⠸⠁⠩⠗⠃⠲⠸⠸") in pages(output)[3]
+    assert pages(output)[1][1] == (3, 0, "⠸⠀⠞⠣⠊⠊⠗⠀⠁⠇⠭⠾")  # the symbols page: ⠸ "تغيير الخط"
+    assert read.back_translate(codes.CODES["ar"][1], "⠸⠁⠇⠍⠁⠄⠸⠸⠀⠸⠌⠺⠧⠸⠸") == "الماء أولا"
+    assert failing(api.load(source), output) == {}
+
+
+PASSAGES = {  # per code: a word, a passage, a bracketed word, and signs that begin with the indicator's cells
+    "fr": ("Voir", "l'eau très chaude ici", "(eau)", "— | œuvre"),
+    "de": ("Sieh", "das Wasser sehr heiß hier", "(Wasser)", "— a_b |"),
+    "nl": ("Zie", "het water heel heet hier", "(water)", "— a_b 1_2"),
+    "pt": ("Veja", "a sopa muito quente aqui", "(sopa)", "— |"),
+    "ar": ("انظر", "الماء ساخن جدا هنا", "(الماء)", "# / • |"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(PASSAGES))
+def test_emphasis_in_passages_words_and_numbers_reads_back_word_for_word(language):
+    word, passage, bracketed, signs = PASSAGES[language]
+    tricky = [  # a passage; part of a word (marked whole where the code's indicators need it); brackets; numbers
+        (Text(f"{word} ", 1), Emphasis((Text(passage, 1),), 1), Text(f" {word}", 1)),
+        (Text(word.lower(), 1), Strong((Text(word.lower(), 1),), 1), Text(" ", 1), Emphasis((Text(bracketed, 1),), 1)),
+        (Strong((Text(f"1234 {word}", 1),), 1), Text(f" {signs}", 1)),
+    ]
+    for code in codes.CODES[language].values():
+        plain = replace(code, emphasis="")  # the same code, emphasis not shown
+        for inlines in tricky:
+            expected = read_words.source_words(code, codes.typed_text(code, inlines)[0])
+            for shown in (plain, code):
+                braille = codes.cells(shown, inlines)
+                found = read_words.found_words(read.back_translate(shown, braille))
+                assert found == expected, (code.table, braille)
+            assert codes.cells(code, inlines) != codes.cells(plain, inlines)  # the emphasis is shown

@@ -2,7 +2,8 @@
 
 A .brf file: only North American ASCII braille characters, every line ended
 by CR LF, pages separated by a form feed, at most 40 cells a line and 25
-lines a page, a page number at the right of line 25 and nowhere else, pages
+lines a page, a page number at the right of line 25 (or, in a file whose first
+page has it there, of line 1, as UKAAF's formats put it) and nowhere else, pages
 numbered t1, t2, ... (the transcriber's) then 1, 2, ... in order. A .brl.txt proof copy: the same
 with Unicode braille cells and LF line ends.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from altformats.formats.braille.louis import BLANK, FROM_ASCII, TO_ASCII, unicode_braille
-from altformats.formats.braille.spec import PAGE_LINES, TRANSCRIBER, WIDTH
+from altformats.formats.braille.spec import PAGE_LINES, TRANSCRIBER, WIDTH, numbered_at_top
 
 
 def check(paths: list[Path]) -> dict[Path, list[str]]:
@@ -31,17 +32,23 @@ def check_file(path: Path) -> list[str]:
         return [f"brf: byte {error.start}: not {'UTF-8' if proof else 'ASCII'}"]
     findings: list[str] = []
     numbers: list[str] = []
+    first = text.split("\f")[0].split(newline)[0]  # its line 1 says where the file's page numbers are
+    top = numbered_at_top([first.replace(BLANK, " ") if proof else unicode_braille(first) if _ascii(first) else ""])
     for n, page in enumerate(text.split("\f"), start=1):
         if not page.endswith(newline) or any(c in page.replace(newline, "") for c in "\r\n"):
             findings.append(f"brf: page {n}: lines must end with {newline!r}")
         lines = page.split(newline)[:-1]
-        findings.extend(_page_findings(n, lines, proof))
-        numbers.append(lines[-1].strip() if lines else "")
+        findings.extend(_page_findings(n, lines, proof, top))
+        numbers.append((lines[0] if top else lines[-1]).strip() if lines else "")
     findings.extend(_numbering_findings(numbers, proof))
     return findings
 
 
-def _page_findings(n: int, lines: list[str], proof: bool) -> list[str]:
+def _ascii(line: str) -> bool:
+    return all(c in FROM_ASCII or c == " " for c in line.upper())
+
+
+def _page_findings(n: int, lines: list[str], proof: bool, top: bool = False) -> list[str]:
     """Line and page size, characters, and the page number's place on one page."""
     found = []
     if len(lines) != PAGE_LINES:
@@ -55,8 +62,9 @@ def _page_findings(n: int, lines: list[str], proof: bool) -> list[str]:
             found.append(f"brf: page {n} line {m}: not braille: {''.join(strange)!r}")
         if line != line.rstrip():
             found.append(f"brf: page {n} line {m}: trailing blank cells")
-    if lines and (len(lines[-1].rstrip()) != WIDTH or not lines[-1].strip()):
-        found.append(f"brf: page {n}: line {len(lines)} must end in the page number at cell {WIDTH}")
+    number = (lines[0] if top else lines[-1]) if lines else ""
+    if lines and (len(number.rstrip()) != WIDTH or not number.strip()):
+        found.append(f"brf: page {n}: line {1 if top else len(lines)} must end in the page number at cell {WIDTH}")
     return found
 
 

@@ -30,6 +30,8 @@ class Code:
     enclose: str = ""  # cells before and after a change of type, where the code marks emphasis so (CBE)
     numbers: str = ""  # the uncontracted table page numbers are written in (a page number is never contracted)
     symbols: tuple[Symbol, ...] = ()  # the special symbols its body may use (§2.5)
+    one_form: int = 0  # the one liblouis typeform all emphasis is written in, where the code shows it so (0: as given)
+    marked: str = "runs"  # what emphasis marks: "runs" as given; "words": whole words; "each word": each on its own
 
 
 # UEB's italic (dots 46) and bold (dots 45) indicators: symbol, word, passage, terminator.
@@ -54,11 +56,33 @@ UEB_SYMBOLS = _symbols(
     ("\u2818[\u2806\u2802\u2836]", "bold", "\u2818\u2802"),
 )
 FR_BULLET = "\u282a\u2815"  # liblouis's French and Portuguese tables' sign for "\u2022"
-FR_SYMBOLS = _symbols(FR_BULLET)
-HYPHEN_SYMBOLS = _symbols(HYPHEN)
+
+# Each code's emphasis indicators, from its liblouis table, as regexes on cells that match them and nothing
+# else the code writes (docs/braille.md, "Emphasis"). One indicator serves italic, bold and underline in
+# these tables, so all emphasis is written as one form ("change of type" on the special symbols page).
+START = f"(?:^|(?<={BLANK}))"  # at a word's start
+DIGIT = "[\u2801\u2803\u2809\u2819\u2811\u280b\u281b\u2813\u280a\u281a]"  # a-j: digits after a number sign
+# fr-bfu: dots 456 before a word, 25-456 before a passage (456 again before its last word). Not dots 456
+# before a word's last cell or alone: | — ← → (456 and one cell), which fr-bfu-g2 would read as a wordsign.
+FR_EMPHASIS = f"{START}\u2812?\u2838(?![\u282a\u2831\u2824]?(?:{BLANK}|$))"
+# de-g0-core: dots 456 before a word (or after an opening bracket or quote), 456-456 before a passage,
+# 6-3 after it; not the 456 of the underscore (dots 4, 456).
+DE_EMPHASIS = "(?<!\u2808)\u2838\u2838?|(?<=[^\u2800])\u2820\u2804"
+# nl-NL-g0: dots 456 before a word (or after a slash, bracket, quote or hyphen), 456-456 before a
+# passage, and before each further digit of an emphasised number; elsewhere dots 456 is the underscore.
+NL_EMPHASIS = f"(?:^|(?<=[{BLANK}\u280c\u2826\u2836\u2824]))\u2838\u2838?|" + "|".join(
+    f"(?<=\u283c{DIGIT}(?:\u2838{DIGIT}){{{n}}})\u2838(?={DIGIT})" for n in range(16)
+)
+PT_EMPHASIS = "\u2814"  # pt-pt-g1: dots 35 before and after, as CBE's (liblouis reads them back as nothing)
+# ar-ar-g1: dots 456 before a word and 456-456 after it (its "bold"; its "italic", dots 46, is the letter
+# alef with hamza below, which no reader could tell from the indicator), each word marked on its own.
+AR_EMPHASIS = f"{START}\u2838(?=[^{BLANK}]*\u2838\u2838(?:{BLANK}|$))|\u2838\u2838(?={BLANK}|$)"
+FR_SYMBOLS = _symbols(FR_BULLET, (FR_EMPHASIS, "change", "\u2838"))
+PT_SYMBOLS = _symbols(FR_BULLET, (f"{START}\u2814(?!{BLANK}|$)|(?<!{BLANK})\u2814(?={BLANK}|$)", "change", CHANGE))
 
 # Which braille each language gets, by grade (1 uncontracted, 2 contracted),
 # and the grade used unless ALTFORMATS_BRAILLE_GRADE says otherwise.
+WHOLE_WORDS = {"one_form": ITALIC, "marked": "words"}  # one indicator for every emphasis, marking whole words
 CODES: dict[str, dict[int, Code]] = {
     "en": {
         1: Code("en-ueb-g1.ctb", "Unified English Braille, uncontracted (grade 1)", UEB_EMPHASIS, symbols=UEB_SYMBOLS),
@@ -81,28 +105,63 @@ CODES: dict[str, dict[int, Code]] = {
         ),
     },
     "fr": {
-        1: Code("fr-bfu-comp6.utb", "Braille français intégral", bullet=FR_BULLET, symbols=FR_SYMBOLS),
+        1: Code(
+            "fr-bfu-comp6.utb", "Braille français intégral", FR_EMPHASIS, FR_BULLET, symbols=FR_SYMBOLS, **WHOLE_WORDS
+        ),
         2: Code(
             "fr-bfu-g2.ctb",
             "Braille français abrégé",
-            bullet=FR_BULLET,
+            FR_EMPHASIS,
+            FR_BULLET,
             numbers="fr-bfu-comp6.utb",
             symbols=FR_SYMBOLS,
+            **WHOLE_WORDS,
         ),
     },
-    "de": {1: Code("de-g1.ctb", "Deutsche Vollschrift", bullet=HYPHEN, symbols=HYPHEN_SYMBOLS)},
+    "de": {
+        1: Code(
+            "de-g1.ctb",
+            "Deutsche Vollschrift",
+            DE_EMPHASIS,
+            HYPHEN,
+            symbols=_symbols(HYPHEN, ("(?<!\u2808)\u2838", "change", "\u2838")),
+            **WHOLE_WORDS,
+        )
+    },
     "pt": {
-        1: Code("pt-pt-g1.utb", "Braille português integral", bullet=FR_BULLET, symbols=FR_SYMBOLS),
+        1: Code(
+            "pt-pt-g1.utb", "Braille português integral", PT_EMPHASIS, FR_BULLET, symbols=PT_SYMBOLS, one_form=ITALIC
+        ),
         2: Code(
             "pt-pt-g2.ctb",
             "Braille português abreviado",
-            bullet=FR_BULLET,
+            PT_EMPHASIS,
+            FR_BULLET,
             numbers="pt-pt-g1.utb",
-            symbols=FR_SYMBOLS,
+            symbols=PT_SYMBOLS,
+            one_form=ITALIC,
         ),
     },
-    "nl": {1: Code("nl-NL-g0.utb", "Nederlandse braille", bullet=HYPHEN, symbols=HYPHEN_SYMBOLS)},
-    "ar": {1: Code("ar-ar-g1.utb", "برايل عربي غير مختصر (الدرجة الأولى)", symbols=_symbols(BULLET))},
+    "nl": {
+        1: Code(
+            "nl-NL-g0.utb",
+            "Nederlandse braille",
+            NL_EMPHASIS,
+            HYPHEN,
+            symbols=_symbols(HYPHEN, (NL_EMPHASIS, "change", "\u2838")),
+            **WHOLE_WORDS,
+        )
+    },
+    "ar": {
+        1: Code(
+            "ar-ar-g1.utb",
+            "برايل عربي غير مختصر (الدرجة الأولى)",
+            AR_EMPHASIS,
+            symbols=_symbols(BULLET, (AR_EMPHASIS, "change", "\u2838")),
+            one_form=BOLD,
+            marked="each word",
+        )
+    },
 }
 # Spanish (es-g2) and German (de-g2) contracted braille are left out: liblouis
 # back-translates them too poorly (75-87%, 35% of words) for the check to prove them.
@@ -142,8 +201,30 @@ def cells(code: Code, content: str | tuple[Inline, ...]) -> str:
     text, forms = typed_text(code, content)
     if code.enclose and any(forms):
         return BLANK.join(_enclosed(code, text, forms).split(BLANK))
-    typeform = forms if code.emphasis and any(forms) else None
+    typeform = shown_forms(code, text, forms) if code.emphasis and any(forms) else None
+    if typeform and code.marked == "each word":  # liblouis would mark a passage once: give it each word on its own
+        words = [(word.group(), typeform[word.start() : word.end()]) for word in re.finditer(r"\S+", text)]
+        return BLANK.join(to_braille(code.table, word, form if any(form) else None) for word, form in words)
     return BLANK.join(to_braille(code.table, text, typeform).split(BLANK))
+
+
+def shown_forms(code: Code, text: str, forms: list[int]) -> list[int]:
+    """The typeforms liblouis is given: in the code's one form, and over whole words where its indicators need them.
+
+    Inside a word the indicators of French, German, Dutch and Arabic braille are also
+    letters or contractions (French "ll" is dots 456), so their reader could not tell
+    them apart there: a word any of whose characters is emphasised is marked whole.
+    """
+    shown = [code.one_form if form and code.one_form else form for form in forms]
+    if code.marked == "runs":
+        return shown
+    for word in re.finditer(r"\S+", text):
+        form = next((f for f in shown[word.start() : word.end()] if f), 0)
+        shown[word.start() : word.end()] = [form] * (word.end() - word.start())
+    for k, char in enumerate(text):  # a space between two marked words is marked: they are one passage
+        if char == " ":
+            shown[k] = shown[k - 1] if shown[k - 1] == shown[k + 1] else 0
+    return shown
 
 
 def _enclosed(code: Code, text: str, forms: list[int]) -> str:

@@ -120,8 +120,9 @@ def _kept(blocks: list[Block], k: int) -> int:
     return need + KEPT
 
 
-def paginate(blocks: list[Block], numbers: Callable[[int], str], head: str = "") -> list[list[str]]:
-    """Lay blocks out on pages of TEXT_LINES lines (the running head `head` on line 1 from page 2), then number them."""
+def paginate(blocks: list[Block], numbers: Callable[[int], str], head: str = "", top: bool = False) -> list[list[str]]:
+    """Lay blocks out on pages of TEXT_LINES lines (the running head `head` on line 1 from page 2), then number them
+    (at the right of line 25, or of line 1 when `top`)."""
     pages = _Pages(head)
     for k, block in enumerate(blocks):
         lines = block_lines(block)
@@ -135,13 +136,14 @@ def paginate(blocks: list[Block], numbers: Callable[[int], str], head: str = "")
             pages.add("")
         for line in lines:
             pages.add(line)
-    return [number_page(page, numbers(n)) for n, page in enumerate(pages.pages, start=1)]
+    return [number_page(page, numbers(n), top) for n, page in enumerate(pages.pages, start=1)]
 
 
-def number_page(page: list[str], number: str) -> list[str]:
-    """Pad a page to TEXT_LINES and put its number at the right of the last line."""
+def number_page(page: list[str], number: str, top: bool = False) -> list[str]:
+    """Pad a page to TEXT_LINES and put its number at the right of a line of its own: the last, or the first if `top`."""
     padded = page + [""] * (TEXT_LINES - len(page))
-    return padded + [" " * (WIDTH - len(number)) + number]
+    line = [" " * (WIDTH - len(number)) + number]
+    return line + padded if top else padded + line
 
 
 def page_text(pages: list[list[str]], newline: str) -> str:

@@ -25,7 +25,15 @@ from altformats.formats.braille.louis import BLANK, to_braille, unicode_braille
 from altformats.formats.braille.read_body import body_differences
 from altformats.formats.braille.read_preliminary import furniture_differences, transcriber_differences
 from altformats.formats.braille.read_words import back_translate  # noqa: F401  (read_back's, through this module)
-from altformats.formats.braille.spec import AUTHORITIES, CONTINUATION, NUMBER, TRANSCRIBER, Authority, words_for
+from altformats.formats.braille.spec import (
+    AUTHORITIES,
+    CONTINUATION,
+    NUMBER,
+    TRANSCRIBER,
+    Authority,
+    numbered_at_top,
+    words_for,
+)
 from altformats.text import primary_language
 
 # ---------------------------------------------------------------- pages and blocks
@@ -35,11 +43,19 @@ def read_pages(text: str) -> tuple[list[list[str]], list[list[str]]]:
     """Split BRF-like text into (transcriber's pages, body pages), each a list of text lines without the number line."""
     front: list[list[str]] = []
     body: list[list[str]] = []
-    for page in text.split("\f"):
-        lines = page.splitlines()
-        number = lines[-1].strip() if lines else ""
-        (front if number.startswith(TRANSCRIBER) else body).append(lines[:-1])
+    for number, lines in numbered_pages(text):
+        (front if number.startswith(TRANSCRIBER) else body).append(lines)
     return front, body
+
+
+def numbered_pages(text: str) -> list[tuple[str, list[str]]]:
+    """Each page's number and its other lines: the number is on line 25, or on line 1 where the file puts it there."""
+    pages = [page.splitlines() for page in text.split("\f")]
+    top = numbered_at_top(pages[0])
+    return [
+        ((lines[0] if top else lines[-1]).strip(), lines[1:] if top else lines[:-1]) if lines else ("", [])
+        for lines in pages
+    ]
 
 
 def read_blocks(lines: list[str], bullet: str = "", tables: bool = True) -> list[str]:
@@ -253,12 +269,16 @@ def prove_braille(doc: Document, output: Output) -> list[tuple[str, list[parity.
         ("cells", cells_found),
         ("back-translation", words_found),
         ("transcriber's pages", transcriber_differences(doc, reading, output.edition)),
-        ("running heads", furniture_differences(doc, reading, output.edition) + number_differences(code, output)),
+        (
+            "running heads",
+            furniture_differences(doc, reading, output.edition) + number_differences(code, reading.authority, output),
+        ),
     ]
 
 
-def number_differences(code: Code, output: Output) -> list[parity.Difference]:
-    """Every page's braille number as BANA numbers them: t1, t2, ... on the transcriber's pages, then 1, 2, ...
+def number_differences(code: Code, authority: Authority, output: Output) -> list[parity.Difference]:
+    """Every page's braille number as BANA numbers them: t1, t2, ... on the transcriber's pages, then 1, 2, ...,
+    on the line the formats put it on (line 25, or line 1 for UKAAF's).
 
     Page numbers are furniture, but a reader finds a page by them: a wrong one is a difference.
     """
@@ -266,9 +286,11 @@ def number_differences(code: Code, output: Output) -> list[parity.Difference]:
     text = raw.replace(BLANK, " ") if output.path.name.endswith(".txt") else unicode_braille(raw)
     counts = {True: 0, False: 0}
     found = []
-    for k, page in enumerate(text.split("\f"), start=1):
-        lines = page.splitlines()
-        number = lines[-1].strip() if lines else ""
+    pages = numbered_pages(text)
+    if numbered_at_top(text.split("\f")[0].splitlines()) != authority.numbers_at_top:
+        place = "at the right of line 1" if authority.numbers_at_top else "at the right of line 25"
+        found.append(parity.Difference(output.edition, None, None, f"page numbers {place} ({authority.key})", "not"))
+    for k, (number, _) in enumerate(pages, start=1):
         transcriber = number.startswith(TRANSCRIBER)
         counts[transcriber] += 1
         want = page_number(code, counts[transcriber], transcriber).strip()

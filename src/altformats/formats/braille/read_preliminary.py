@@ -5,7 +5,8 @@ a section starting on a page whose line 1 is centred) must be, in order:
 
 - the title page (BANA §2.3), one block per group of centred lines: the title; the
   kind; the print publisher, office, place and date (written out in the document's
-  language); the transcriber and the year of transcription; the volume and its page
+  language); the print copyright line, where the source states one (spec.print_copyright);
+  the transcriber and the year of transcription; the volume and its page
   ranges (counted from the file's own pages). Each exactly its forward translation.
 - the special symbols page (§2.5), when the body's lines use a code's special sign
   (codes.symbols_used on the lines read): its heading, then each sign and its meaning.
@@ -24,7 +25,14 @@ from altformats.document.model import Document, normalise
 from altformats.formats.braille.codes import Code, cells, running_head, symbols_used
 from altformats.formats.braille.louis import BLANK
 from altformats.formats.braille.read_words import back_translate, found_words, source_words
-from altformats.formats.braille.spec import authority_for, transcriber, transcription_year, words_for
+from altformats.formats.braille.spec import (
+    authority_for,
+    notes,
+    print_copyright,
+    transcriber,
+    transcription_year,
+    words_for,
+)
 from altformats.parity import Difference
 
 Expected = tuple[int, str, str, bool]  # (section, what, print text or cells, exact cells?)
@@ -37,6 +45,7 @@ def title_page(doc: Document, pages: tuple[int, int]) -> list[tuple[str, list[st
         ("title", [meta.title]),
         ("kind", [meta.kind]),
         ("publication", [meta.publisher, meta.office, meta.place, meta.date_text]),
+        ("print copyright", [print_copyright(meta)]),
         ("transcription", [words.transcribed_by.format(transcriber()), str(transcription_year(meta.date.year))]),
         ("volume", [words.volume.format(t=pages[0], n=pages[1])]),
     ]
@@ -55,11 +64,12 @@ def expected_blocks(doc: Document, code: Code, lines: list[str], pages: tuple[in
         found += [
             (1, f"symbol {key}", f"{sign}{BLANK}{cells(code, words.meanings[key])}", True) for sign, key in symbols
         ]
-    notes = found[-1][0] + 1
-    found.append((notes, "notes heading", cells(code, normalise(words.note[0])), True))
-    found += [(notes, "notes", normalise(line), False) for line in words.note[1:]]
-    found.append((notes, "braille code", cells(code, code.name), True))
-    found.append((notes, "formats", cells(code, authority_for(doc.meta.language).name), True))
+    section = found[-1][0] + 1
+    note = notes(doc.meta.language, authority_for(doc.meta.language))  # where its formats put the page numbers
+    found.append((section, "notes heading", cells(code, normalise(note[0])), True))
+    found += [(section, "notes", normalise(line), False) for line in note[1:]]
+    found.append((section, "braille code", cells(code, code.name), True))
+    found.append((section, "formats", cells(code, authority_for(doc.meta.language).name), True))
     return found
 
 

@@ -50,7 +50,12 @@ class Authority:
     name: str
     running_head: bool = True  # the title centred on line 1 of every body page but the first
     closing: bool = True  # a closing line ("THE END" or the language's word) after the text
-    page_number: str = "bottom-right"  # the braille page number's place (only bottom-right is laid out)
+    page_number: str = "bottom-right"  # the braille page number's place: right of line 25, or "top-right" of line 1
+
+    @property
+    def numbers_at_top(self) -> bool:
+        """True when the page number is at the right of line 1 (which then holds nothing else) rather than line 25."""
+        return self.page_number == "top-right"
 
 
 # The formats per authority (docs/braille.md lists their sources). Codes whose authority
@@ -58,8 +63,8 @@ class Authority:
 # and words; their entries say so in their name, rather than claim a manual.
 AUTHORITIES: dict[str, Authority] = {
     "bana": Authority("bana", "BANA Braille Formats 2016"),
-    # UKAAF's Braille layout guidance asks for no running head and no closing line;
-    # it puts the page number at the top right, which this layout does not do yet.
+    # UKAAF's braille layout guidance asks for no running head and no closing line,
+    # and the page number at the right of the first line of every page.
     "ukaaf": Authority("ukaaf", "UKAAF braille layout", running_head=False, closing=False, page_number="top-right"),
     "es": Authority("es", "BANA Braille Formats 2016, signos CBE"),
     "fr": Authority("fr", "BANA Braille Formats 2016, signes du braille français"),
@@ -237,6 +242,29 @@ NOTES = {language: words.note for language, words in WORDS.items()}
 TRANSCRIBER_NAME = "altformats"  # the agency named on the title page unless ALTFORMATS_BRAILLE_TRANSCRIBER says
 
 
+# Where the notes say the page numbers are, for formats that put them at the top (spec.Authority.page_number).
+NUMBERS_AT_TOP = {
+    "en": (
+        "Braille page numbers are at the foot of each page on the right.",
+        "Braille page numbers are at the top of each page on the right.",
+    )
+}
+
+
+def numbered_at_top(first_page: list[str]) -> bool:
+    """True if a file's pages carry their number at the right of line 1: its first page's line 1 is a t number there."""
+    line = first_page[0].rstrip() if first_page else ""
+    number = line.strip()
+    return len(line) == WIDTH and number.startswith(TRANSCRIBER) and " " not in number
+
+
+def notes(language: str, authority: Authority) -> tuple[str, ...]:
+    """The transcriber's notes (heading, lines) in a language, saying where `authority` puts the page numbers."""
+    note = words_for(language).note
+    foot, top = NUMBERS_AT_TOP.get(language.split("-")[0].lower(), ("", ""))
+    return tuple(line.replace(foot, top) for line in note) if authority.numbers_at_top and foot else note
+
+
 def words_for(language: str) -> Words:
     """The transcriber's pages' words for a BCP 47 language (its primary subtag; English if none)."""
     return WORDS.get(language.split("-")[0].lower(), WORDS["en"])
@@ -245,6 +273,15 @@ def words_for(language: str) -> Words:
 def note_for(language: str) -> tuple[str, ...]:
     """The declared transcriber's notes for a BCP 47 language (its primary subtag; English if none)."""
     return words_for(language).note
+
+
+def print_copyright(meta) -> str:
+    """The title page's print copyright line (§2.3): the source's licence statement as written, or "" if it has none.
+
+    The front matter's `licence` (issue 15) states it ("© 2024 Health Office, CC BY 4.0"); nothing is derived
+    from the publisher and date, since a sheet that states no copyright has none to transcribe.
+    """
+    return " ".join(str(getattr(meta, "licence", "") or "").split())
 
 
 def transcriber() -> str:

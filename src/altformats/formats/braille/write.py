@@ -21,6 +21,8 @@ from altformats.formats.braille.spec import (
     Authority,
     authority_for,
     heading_style,
+    notes,
+    print_copyright,
     transcriber,
     transcription_year,
     words_for,
@@ -86,7 +88,7 @@ def body_pages(doc: Document, code: Code, authority: Authority) -> list[list[str
     if authority.closing:
         blocks.append(Block(cells(code, words_for(doc.meta.language).closing), "centred", blank_before=True))
     head = running_head(code, doc.meta.title) if authority.running_head else ""
-    return paginate(blocks, lambda n: page_number(code, n), head)
+    return paginate(blocks, lambda n: page_number(code, n), head, authority.numbers_at_top)
 
 
 def transcriber_pages(
@@ -106,11 +108,12 @@ def transcriber_pages(
         templates,
         doc=doc,
         code=code.name,
-        note=words.note,
+        note=notes(doc.meta.language, authority),
         transcribed_by=words.transcribed_by.format(transcriber()),
         year=str(transcription_year(doc.meta.date.year)),
         volume=words.volume.format(t=last_t, n=last),
         authority=authority.name,
+        copyright=print_copyright(doc.meta),
     )
     pages: list[list[str]] = []
     for section in _sections(text.splitlines()):
@@ -122,7 +125,8 @@ def transcriber_pages(
         pages.extend(page[:-1] for page in paginate(section_blocks, str))
     if interpoint and len(pages) % 2:  # and so does the body
         pages.append([])
-    return [number_page(page[:TEXT_LINES], page_number(code, n, True)) for n, page in enumerate(pages, start=1)]
+    top = authority.numbers_at_top
+    return [number_page(page[:TEXT_LINES], page_number(code, n, True), top) for n, page in enumerate(pages, start=1)]
 
 
 def _sections(lines: list[str]) -> list[list[str]]:
