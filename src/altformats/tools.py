@@ -181,14 +181,19 @@ def run(
     if input is not None:
         options["stdin"] = subprocess.PIPE
     process = popen(command, **options)
+    out, err = communicate(process, input, timeout)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def communicate(process: subprocess.Popen, input=None, timeout: float | None = None) -> tuple:
+    """Wait for a child started with `popen` and forget it; on timeout or interrupt it is stopped."""
     try:
-        out, err = process.communicate(input, timeout=timeout)
+        return process.communicate(input, timeout=timeout)
     except BaseException:
         stop(process)
         raise
     finally:
         _children.discard(process)
-    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 def stop(process: subprocess.Popen) -> None:

@@ -143,7 +143,7 @@ def start(command: list[str]) -> subprocess.Popen:
 
 def finish(process: subprocess.Popen) -> None:
     """Wait for an encoder; fail with ffmpeg's own words if it failed."""
-    _, error = process.communicate()
+    _, error = tools.communicate(process)
     if process.returncode:
         name = Path(process.args[-1]).name
         raise AltformatsError(f"{name}: ffmpeg exit {process.returncode}: {error.decode()[-1500:]}")
