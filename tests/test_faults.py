@@ -160,8 +160,9 @@ def fill(disk: Path) -> None:
             assert error.errno == errno.ENOSPC
 
 
-@pytest.mark.parametrize("names", ["html", "braille", "pdf", "epub"])
+@pytest.mark.parametrize("names", ["html", "braille", "pdf", "epub", "audio"])
 def test_disk_full_is_a_clean_error_and_keeps_the_previous_outputs(tmp_path, tiny_disk, capsys, names):
+    """The audio's speech worker writes its WAVs inside espeak's callback, where a failed write hung it."""
     out = tiny_disk / "out"
     before = previous_build(tmp_path, out, names)
     fill(tiny_disk)
@@ -171,6 +172,7 @@ def test_disk_full_is_a_clean_error_and_keeps_the_previous_outputs(tmp_path, tin
     assert err.startswith(f"altformats: error: {out / SLUG / SLUG}") and "No space left on device" in err
     assert f"could not write the {names} edition" in err
     assert files(out) == before
+    assert not tools._direct_children()  # the speech worker and the encoders are gone
 
 
 def test_a_failed_move_puts_back_the_files_already_moved(tmp_path, monkeypatch, capsys):

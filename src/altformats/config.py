@@ -7,17 +7,18 @@ is found by scanning the text (`key_lines`): every problem reads "file:line: wha
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from altformats.errors import AltformatsError, Problem
+
+if TYPE_CHECKING:  # imported when a config file is read: a build without one never pays for them
+    import tomllib
 
 NAME = "altformats.toml"
 PYPROJECT = "pyproject.toml"
@@ -151,6 +152,8 @@ def find(start: Path | None = None) -> Path | None:
 
 
 def _has_table(pyproject: Path) -> bool:
+    import tomllib
+
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -163,6 +166,8 @@ def load(path: Path | None = None, start: Path | None = None) -> Config:
     path = path or find(start)
     if path is None:
         return Config()
+    import tomllib
+
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -203,6 +208,8 @@ def validate(
         line = _line(lines, (*prefix, key))
         option = OPTIONS.get(key)
         if option is None:
+            import difflib
+
             close = difflib.get_close_matches(key, OPTIONS, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             problems.append(Problem(shown, line, f"unknown key {key!r}{hint}; known keys: {', '.join(OPTIONS)}"))

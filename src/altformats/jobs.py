@@ -78,7 +78,6 @@ def render(job: Job, stage: Path, final: Path) -> Done:
     from altformats import output, tools
 
     scratch = output.scratch(stage) / "+".join(job.names)  # one per job: jobs of a document run at once
-    scratch.mkdir(parents=True, exist_ok=True)
     context = formats.Build(job.templates, job.built, scratch)
     written: set[str] = set()
     name = job.names[0]
@@ -94,7 +93,8 @@ def render(job: Job, stage: Path, final: Path) -> Done:
         if isinstance(error, AltformatsError):
             return Done(problems=error.problems)  # as data: MissingTool and BuildFailed do not pickle
         if isinstance(error, OSError):
-            where = _final_name(error.filename or final, stage, final)
+            edition = formats.get(name).outputs(job.doc, final)[0].path
+            where = _final_name(error.filename or final, stage, final, edition)
             return Done(problems=output.cannot(f"write the {name} edition", where, error).problems)
         raise
     # The job's scratch files are removed here, in the worker: removing folders is slow on a busy
@@ -103,9 +103,14 @@ def render(job: Job, stage: Path, final: Path) -> Done:
     return Done(sorted(n for n in written if (stage / n).is_file()))
 
 
-def _final_name(path: str | Path, stage: Path, final: Path) -> Path:
-    """Where a file being written in the staging folder will go (the path a user knows)."""
+def _final_name(path: str | Path, stage: Path, final: Path, edition: Path) -> Path:
+    """Where a file being written in the staging folder will go (the path a user knows); a format's
+    temporary file, which goes nowhere, is named by the `edition` it was for."""
+    from altformats import output
+
     path = Path(path)
+    if path.is_relative_to(output.scratch(stage)):
+        return edition
     return final / path.relative_to(stage) if path.is_relative_to(stage) else path
 
 

@@ -2,7 +2,7 @@
 
 A staging folder is `OUT/<slug>/.staging-<pid>-<random>/`, locked (flock) for as long as its build
 runs. The formats write their files into it and may keep temporary work in its `.scratch/`
-folder; nothing of a build lives anywhere else. A folder left by a build that died (kill -9, power
+folder (made when a format first asks for it, formats.Build.scratch); nothing of a build lives anywhere else. A folder left by a build that died (kill -9, power
 loss) is unlocked, and the next build of that document removes it.
 """
 
@@ -21,7 +21,7 @@ from altformats.errors import AltformatsError, Problem
 
 STAGING_PREFIX = ".staging-"
 SCRATCH = ".scratch"  # temporary work of the formats, inside the staging folder; never moved into place
-PREVIOUS = ".previous"  # hard links to the files a build replaces, so a failed move can be undone
+PREVIOUS = ".previous-"  # hard links (.previous-NAME) to the files a build replaces, so a failed move can be undone
 STALE_AFTER = 10.0  # seconds; an unlocked staging folder this old belongs to no running build
 
 
@@ -66,8 +66,9 @@ def scratch(stage: Path) -> Path:
 
 
 def staged_files(stage: Path) -> list[Path]:
-    """The outputs written into `stage`, in name order (not its scratch or backup folders)."""
-    return sorted(path for path in stage.iterdir() if path.name not in (SCRATCH, PREVIOUS))
+    """The outputs written into `stage`, in name order (not its scratch folder or backups: an output's
+    name never starts with a dot, since a slug does not)."""
+    return sorted(path for path in stage.iterdir() if not path.name.startswith("."))
 
 
 @contextmanager
@@ -110,7 +111,6 @@ def _make_stage(final_dir: Path) -> tuple[Path, int]:
         stage = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=final_dir))
         lock = os.open(stage, os.O_RDONLY | os.O_DIRECTORY)
         fcntl.flock(lock, fcntl.LOCK_EX)
-        (stage / SCRATCH).mkdir()
     except OSError as error:
         raise cannot("make a staging folder", final_dir, error) from None
     return stage, lock
@@ -167,12 +167,11 @@ def _abandoned(folder: Path) -> bool:
 def _move_into_place(stage: Path, final_dir: Path) -> None:
     """Rename every staged file into `final_dir`; if one rename fails, put the previous files back."""
     files = staged_files(stage)
-    backup = stage / PREVIOUS
-    backup.mkdir()
+    backup = {file.name: stage / f"{PREVIOUS}{file.name}" for file in files}  # beside them: no folder to make
     existed = {file.name for file in files if os.path.lexists(final_dir / file.name)}
     for name in existed:
         with suppress(OSError):  # no hard links here: that file cannot be put back, and is left new
-            os.link(final_dir / name, backup / name, follow_symlinks=False)
+            os.link(final_dir / name, backup[name], follow_symlinks=False)
     moved: list[str] = []
     try:
         for file in files:
@@ -181,8 +180,8 @@ def _move_into_place(stage: Path, final_dir: Path) -> None:
     except BaseException as error:
         for name in reversed(moved):
             with suppress(OSError):
-                if os.path.lexists(backup / name):
-                    os.replace(backup / name, final_dir / name)
+                if os.path.lexists(backup[name]):
+                    os.replace(backup[name], final_dir / name)
                 elif name not in existed:
                     os.unlink(final_dir / name)
         if isinstance(error, OSError):

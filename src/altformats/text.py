@@ -6,10 +6,21 @@ Neither a writer nor a reader: the formats' writers and their independent reader
 from __future__ import annotations
 
 import re
+from functools import cache
 
 SOFT_HYPHEN = "\u00ad"
 # Han, kana and Hangul: scripts where one character is one syllable (no spaces between words).
-SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+SYLLABIC = r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]"
+
+
+@cache
+def _syllabic() -> re.Pattern[str]:
+    return re.compile(SYLLABIC)  # compiled when first used: its wide ranges take about 12 ms
+
+
+def syllabic_characters(text: str) -> int:
+    """How many characters of `text` are Han, kana or Hangul (SYLLABIC)."""
+    return len(_syllabic().findall(text))
 
 
 def primary_language(tag: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -106,6 +107,16 @@ def parse(text: str, path: str, slug: str) -> Document:
     return Document(path=path, slug=slug, meta=meta, masthead=masthead, blocks=reader.read(body))
 
 
+@cache
+def markdown_parser() -> MarkdownIt:
+    """The one markdown-it parser of this process: building its rule chains costs more than parsing a fact
+    sheet, and a catalogue parses many (parse keeps its state per call, in its `env` and token stream)."""
+    parser = MarkdownIt("commonmark", MARKDOWN).enable("table")
+    parser.validateLink = lambda url: True  # parse every link, so link_target can refuse it by name
+    parser.core.ruler.disable("text_join")  # keep entities apart, so special() can check each one
+    return parser
+
+
 def _size(limit: int) -> str:
     return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
 
@@ -124,12 +135,9 @@ class BodyReader:
 
     def read(self, body: str) -> tuple[Block, ...]:
         """Parse the body; raise AltformatsError if anything in it is wrong or it is empty."""
-        parser = MarkdownIt("commonmark", MARKDOWN).enable("table")
-        parser.validateLink = lambda url: True  # parse every link, so link_target can refuse it by name
-        parser.core.ruler.disable("text_join")  # keep entities apart, so special() can check each one
         self.controls(body)
         env: dict[str, Any] = {}
-        tokens = parser.parse(body, env)
+        tokens = markdown_parser().parse(body, env)
         self.footnote_definitions(env)
         blocks, _ = self.blocks(tokens, 0, None)
         if not blocks and not self.problems:

@@ -34,11 +34,22 @@ class Build:
 
     templates: str | None = None  # a user's template folder, searched before the project's
     formats: frozenset[str] = frozenset()  # every format built for this document in this build
-    # A folder for temporary work, inside the build's staging folder, so it goes when the build
-    # goes, even after kill -9 (the next build removes it); None outside a build: use the system's.
-    # E.g. tempfile.TemporaryDirectory(prefix="audio-", dir=build.scratch).
-    scratch: Path | None = None
+    # Where `scratch` is, inside the build's staging folder; None outside a build.
+    scratch_folder: Path | None = None
     _made: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def scratch(self) -> Path | None:
+        """A folder for temporary work, inside the build's staging folder, so it goes when the build
+        goes, even after kill -9 (the next build removes it); None outside a build: use the system's.
+        E.g. tempfile.TemporaryDirectory(prefix="audio-", dir=build.scratch).
+
+        Made when first asked for: most formats never need one, and on a busy disk every folder
+        made and removed costs milliseconds per document of a catalogue.
+        """
+        if self.scratch_folder is not None:
+            self.scratch_folder.mkdir(parents=True, exist_ok=True)
+        return self.scratch_folder
 
     def shared(self, key: Hashable, make: Callable[[], T]) -> T:
         """The value for `key`, made by `make()` the first time a format asks for it in this build."""

@@ -16,12 +16,25 @@ build of both formats synthesises once.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from altformats.document.model import Document
-from altformats.formats.audio.narrated import Narration, Sentence, narration
 from altformats.formats.base import Build, Check, Format, Output, Proof
 
+if TYPE_CHECKING:
+    from altformats.formats.audio.narrated import Narration, Sentence, narration
+
 __all__ = ["AudioFormat", "Narration", "Sentence", "narration"]
+
+
+def __getattr__(name: str):
+    """The narration interface, imported when first used: the CLI reads `spec` from this package on
+    every run, and an HTML build must not pay for the audio writer's modules (PEP 562)."""
+    if name in ("Narration", "Sentence", "narration"):
+        from altformats.formats.audio import narrated
+
+        return getattr(narrated, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class AudioFormat(Format):
@@ -40,6 +53,7 @@ class AudioFormat(Format):
 
     def render(self, doc: Document, out_dir: Path, build: Build) -> list[Path]:
         from altformats.formats.audio import files
+        from altformats.formats.audio.narrated import narration
         from altformats.output import write_bytes, write_text
 
         mp3, m4b, vtt = (output.path for output in self.outputs(doc, out_dir))

@@ -23,7 +23,7 @@ from altformats.errors import AltformatsError
 from altformats.formats.audio.ffmpeg import decode, probe, program
 from altformats.formats.audio.read import CaptionCue, read_cues
 from altformats.formats.audio.spec import PROFILE_TAG, RATE, Delivery, delivery, join, parse_cue_id
-from altformats.text import SYLLABIC
+from altformats.text import syllabic_characters
 
 FRAME = 0.010  # seconds per loudness frame
 SILENCE_DB = -50.0  # a frame quieter than this (RMS, dBFS) is silence; the editions' pauses are digital zero
@@ -290,7 +290,7 @@ def _cue_findings(kind: str, active, cue: CaptionCue) -> list[str]:
 def speaking_units(text: str) -> tuple[str, int]:
     """The kind of script a cue is written in ("syllabic" when most of it is Han, kana or Hangul) and its letters and digits."""
     characters = sum(char.isalnum() for char in text)
-    return ("syllabic" if 2 * len(SYLLABIC.findall(text)) >= characters > 0 else "alphabetic"), characters
+    return ("syllabic" if 2 * syllabic_characters(text) >= characters > 0 else "alphabetic"), characters
 
 
 def longest_silence(span) -> int:

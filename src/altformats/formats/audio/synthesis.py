@@ -21,6 +21,10 @@ lose or change audio; each is handled here:
 - properties set on a new engine wait for the first loop, whose end cancels
   what espeak is still doing and leaves a flag that cancels the *second*
   utterance (seen here on a loaded machine): an empty loop runs first;
+- the driver writes each WAV inside espeak's callback, and an error there (a full
+  disk) is only printed by ctypes while the loop waits forever for the end of the
+  utterance: the worker reports such an error and exits at once, and the build
+  gives the worker a bounded time in any case (worker_timeout);
 - no SSML is passed (tags would be read aloud): the script is plain text; the
   WAVs are 22,050 Hz mono 16-bit, which the caller checks.
 """
@@ -29,6 +33,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -44,6 +50,8 @@ from altformats.text import primary_language
 
 SAMPLE_RATE = 22_050  # what espeak-ng produces through pyttsx3
 UTTERANCE_TIMEOUT = 60.0  # seconds; a sentence never takes this long to synthesise
+WORKER_START = 30.0  # seconds for the worker to import pyttsx3 and set up espeak, on a busy machine
+FAILED_WRITE = 3  # the worker's exit status when it could not write a file (its stdout says which, as JSON)
 PREFERRED_VOICES = {"en": "en-us", "fr": "fr-fr", "zh": "cmn"}  # a bare tag with several voices: zh is Mandarin
 
 
@@ -68,16 +76,30 @@ def synthesise(
     executable("espeak-ng", "espeak-ng")  # fail with the install line, not a ctypes error
     with tempfile.TemporaryDirectory(prefix="altformats-speech-", dir=scratch) as folder:
         request = json.dumps({"texts": texts, "language": language, "rate": rate, "folder": folder, "voice": voice})
-        done = tools.run(
-            [sys.executable, "-m", "altformats.formats.audio.synthesis"],
-            input=request,
-            capture_output=True,
-            text=True,
-        )
+        try:
+            done = tools.run(
+                [sys.executable, "-m", "altformats.formats.audio.synthesis"],
+                input=request,
+                capture_output=True,
+                text=True,
+                timeout=worker_timeout(len(texts)),
+            )
+        except subprocess.TimeoutExpired:  # tools.run has stopped the worker
+            raise AltformatsError(
+                f"espeak-ng did not finish speaking {len(texts)} sentences in {worker_timeout(len(texts)):.0f} s"
+            ) from None
+        if done.returncode == FAILED_WRITE:
+            failed = json.loads(done.stdout)["oserror"]
+            raise OSError(failed["errno"], failed["strerror"], failed["filename"])
         if done.returncode != 0:
             raise AltformatsError(f"speech synthesis failed (exit {done.returncode}):\n{done.stderr.strip()[-2000:]}")
         voice = json.loads(done.stdout)["voice"]
         return Speech(voice, [read_clip(Path(folder) / clip_name(i)) for i in range(len(texts))])
+
+
+def worker_timeout(sentences: int) -> float:
+    """How long the speech worker may take for `sentences` before it is stopped: far more than it needs."""
+    return WORKER_START + UTTERANCE_TIMEOUT * sentences
 
 
 def clip_name(index: int) -> str:
@@ -187,13 +209,35 @@ def main() -> int:
     request = json.load(sys.stdin)
     out = sys.stdout
     folder = Path(request["folder"])
+    clip = folder / clip_name(0)
+    sys.unraisablehook = lambda unraisable: _fail_in_callback(unraisable, clip)
     # The espeak driver prints "Audio saved to ..." for every file; keep stdout for our answer.
     with contextlib.redirect_stdout(sys.stderr):
         narrator = Narrator(request["language"], int(request["rate"]), request.get("voice"))
         for index, text in enumerate(request["texts"]):
-            narrator.save(text, folder / clip_name(index))
+            clip = folder / clip_name(index)
+            narrator.save(text, clip)
     json.dump({"voice": narrator.voice}, out)
     return 0
+
+
+def _fail_in_callback(unraisable, clip: Path) -> None:
+    """Exit now: an error in espeak's callback (the driver writing a WAV) would leave the loop waiting forever."""
+    error = unraisable.exc_value
+    while error is not None and not isinstance(error, OSError):
+        error = error.__cause__ or error.__context__
+    if error is None:
+        print(f"speech worker: {unraisable.exc_type.__name__}: {unraisable.exc_value}", file=sys.stderr, flush=True)
+        os._exit(1)
+    _report_failed_write(error, clip)
+
+
+def _report_failed_write(error: OSError, path: Path) -> None:
+    """Tell the build which file could not be written and why (as JSON on stdout), and exit."""
+    failed = {"errno": error.errno, "strerror": error.strerror or str(error), "filename": error.filename or str(path)}
+    sys.__stdout__.write(json.dumps({"oserror": failed}))
+    sys.__stdout__.flush()
+    os._exit(FAILED_WRITE)  # at once: espeak's thread may still hold the loop
 
 
 if __name__ == "__main__":
@@ -202,3 +246,5 @@ if __name__ == "__main__":
     except AltformatsError as error:
         print(error, file=sys.stderr)
         sys.exit(1)
+    except OSError as error:
+        _report_failed_write(error, Path(error.filename or "."))
