@@ -126,7 +126,7 @@ BAD_CASES = [
     ("unclosed-front-matter.md", 1, "no closing '---'"),
     ("bad-link.md", 6, "link target 'file:///etc/passwd' is not allowed"),
     ("code-block.md", 8, "code blocks are not supported"),
-    ("image.md", 6, "images are not supported"),
+    ("image.md", 6, "the image file 'chart.png' is not there"),
     ("unknown-language.md", 4, "'qq' is not a language"),
     ("empty-link.md", 6, "a link has no words"),
     ("not-utf8.md", 2, "not UTF-8"),
@@ -142,7 +142,7 @@ BAD_CASES = [
     ("link-title.md", 6, "link titles are not supported"),
     ("deep-quote.md", 8, "a block quote nested 9 deep in lists and block quotes; the limit is 8"),
     ("deep-list.md", 16, "a list nested 9 deep in lists and block quotes; the limit is 8"),
-    ("footnote-definition.md", 8, "footnotes are not supported"),
+    ("footnote-definition.md", 8, "the footnote [^1] is defined but never referenced"),
 ]
 
 
