@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from altformats.document import frontmatter
+from altformats.document import colophon, frontmatter
 from altformats.document import language as languages
 from altformats.document.constructs import Constructs, heading_id, use_plugins
 from altformats.document.model import (
@@ -108,7 +108,9 @@ def parse(text: str, path: str, slug: str, base: Path | None = None) -> Document
     reader = BodyReader(path, body_line, meta.abbreviations, Path(path).parent if base is None else base)
     masthead = tuple(reader.masthead(meta, lines))
     blocks = reader.read(body)
-    return Document(path=path, slug=slug, meta=meta, masthead=masthead, blocks=blocks, notes=tuple(reader.notes))
+    notes = tuple(reader.notes)
+    back = tuple(colophon.lines(meta, lines, reader.words))
+    return Document(path=path, slug=slug, meta=meta, masthead=masthead, blocks=blocks, notes=notes, colophon=back)
 
 
 def _size(limit: int) -> str:

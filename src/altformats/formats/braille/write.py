@@ -67,6 +67,7 @@ def styled_blocks(doc: Document) -> list[Styled]:
     headed = [(m.children, {"style": "centred", "blank_before": True, "blank_after": True}) for m in doc.masthead]
     for block in doc.blocks:
         headed.extend(_styled(block, level=1))
+    headed.extend(_set_apart([(line.children, {"style": "paragraph"}) for line in doc.colophon]))
     return headed
 
 
