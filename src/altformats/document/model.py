@@ -229,6 +229,11 @@ class Figure:
     kind = "figure"
 
     @property
+    def file_name(self) -> str:
+        """The name of the copy beside the editions' pages: its source path, '/' written '-' (images-x.png)."""
+        return self.src.replace("/", "-")
+
+    @property
     def decorative(self) -> bool:
         """True when the image carries no information (its alt was written "-")."""
         return not self.alt
