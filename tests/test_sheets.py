@@ -42,7 +42,7 @@ def test_the_sheet_reads_every_construct():
     assert rule.decorative and not list(rule.reading_blocks())
     assert [n.number for n in doc.notes] == [1, 2]
     assert [c.callout for c in doc.blocks if isinstance(c, Callout)] == ["key-facts", "warning", "note"]
-    assert [c.label for c in doc.blocks if isinstance(c, Callout)] == ["Key facts", "Call 911", "Note"]
+    assert [c.label for c in doc.blocks if isinstance(c, Callout)] == ["Key facts", "Call 911", "About this sheet"]
     assert [h.id for h in doc.blocks if isinstance(h, Heading)] == ["who-is-at-risk", "warning-signs", "words-to-know"]
 
 

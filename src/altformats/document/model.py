@@ -240,7 +240,7 @@ class Figure:
 
     def reading_blocks(self) -> Iterator[TextBlock]:
         if self.alt:
-            yield TextBlock("figure", self.alt, self.line)
+            yield TextBlock("figure", self.alt, self.line, (Text(self.alt, self.line),))
         if self.caption:
             yield TextBlock("caption", inline_text(self.caption), self.line, self.caption)
         for block in self.description:
@@ -287,7 +287,7 @@ class Callout:
     kind = "callout"
 
     def reading_blocks(self) -> Iterator[TextBlock]:
-        yield TextBlock("callout label", self.label, self.line)
+        yield TextBlock("callout-label", self.label, self.line, (Text(self.label, self.line),))
         for block in self.blocks:
             yield from block.reading_blocks()
 
@@ -307,7 +307,7 @@ class Footnote:
         return f"[{self.number}]"
 
     def reading_blocks(self) -> Iterator[TextBlock]:
-        yield TextBlock("footnote mark", self.mark, self.line)
+        yield TextBlock("footnote-mark", self.mark, self.line, (Text(self.mark, self.line),))
         for block in self.blocks:
             yield from block.reading_blocks()
 
