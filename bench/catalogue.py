@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from timing import timed  # bench/timing.py, beside this script
+from timing import timed, timed_with_cpu  # bench/timing.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "source" / "missile-defense.md"
@@ -66,9 +66,10 @@ def measure(args: argparse.Namespace, work: Path) -> None:
     names, runs = args.formats.split(","), args.runs
     sources = catalogue(work / "catalogue", args.sheets, names)
     out = work / "out"
-    one = median(build(names, out, 1, sources), runs)
-    two = median(build(names, out, 2, sources), runs)
+    one, one_cpu = map(statistics.median, timed_with_cpu(build(names, out, 1, sources), runs))
+    two, two_cpu = map(statistics.median, timed_with_cpu(build(names, out, 2, sources), runs))
     figure("--jobs 2 / --jobs 1 (wall time)", two / one, "<= 0.6")
+    print(f"  (jobs 1: {one:.2f} s wall, {one_cpu:.2f} s CPU; jobs 2: {two:.2f} s wall, {two_cpu:.2f} s CPU)")
     figure("no-change rebuild", median(build(names, out, 2, sources, force=False), runs), "<= 0.5", " s")
     html_sources = catalogue(work / "html", args.sheets, ["html"])
     ours = median(build(["html"], work / "html-out", 1, html_sources), runs)
@@ -118,6 +119,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="altformats-bench-") as scratch:
         work = Path(scratch)
         os.environ["XDG_CACHE_HOME"] = str(work / "cache")
+        # Time altformats as an installed package runs, from compiled bytecode: with
+        # PYTHONDONTWRITEBYTECODE set (as in CI), every run would compile every module anew.
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
         print(f"{args.sheets} sheets, formats {args.formats}; median of {args.runs} runs, whole processes")
         measure(args, work)

@@ -13,6 +13,7 @@ build cannot do without (Jinja, markdown-it-py, PyYAML, Babel).
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -36,6 +37,9 @@ def main() -> int:
         print("pandoc is required: apt-get install pandoc (or: make setup)", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory() as out:
+        # Compiled bytecode, as an installed package runs (see bench/catalogue.py).
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = f"{out}/pycache"
         commands = {
             "pandoc -s": [pandoc, "-s", str(SEED), "-o", f"{out}/pandoc.html"],
             "altformats build --format html": [str(ALTFORMATS), "build", str(SEED), "--format", "html", "--out", out],

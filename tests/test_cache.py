@@ -6,20 +6,27 @@ import json
 import os
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
+import pytest
+
 from altformats import api, cache
+from altformats.document import reader
+from altformats.errors import AltformatsError
 from conftest import ROOT, SEED
 
 FORMATS = ("html", "braille")
 ENGINES = ("weasyprint", "pyttsx3", "ebooklib", "louis", "numpy")
+# What reading a source needs (and rendering HTML): an unchanged source is not parsed, so none is imported.
+READERS = ("markdown_it", "yaml", "babel", "jinja2", "importlib.metadata")
 
 
 def build(sources, out: Path, **options) -> list[Path]:
     return api.build(sources, list(FORMATS), out, jobs=1, **options)
 
 
-def test_a_no_change_rebuild_writes_nothing_and_imports_no_engine(tmp_path):
+def test_a_no_change_rebuild_writes_nothing_and_imports_no_engine_nor_reader(tmp_path):
     out, env = (
         tmp_path / "out",
         {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT / "src")},
@@ -27,23 +34,50 @@ def test_a_no_change_rebuild_writes_nothing_and_imports_no_engine(tmp_path):
     script = (
         "import sys, json; from altformats import api;"
         f"w = api.build([{str(SEED)!r}], ['html', 'braille', 'pdf', 'epub', 'audio'], {str(out)!r});"
-        f"print(json.dumps([len(w), [m for m in {ENGINES!r} if m in sys.modules]]))"
+        f"print(json.dumps([len(w), [m for m in {ENGINES + READERS!r} if m in sys.modules]]))"
     )
     first = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
     again = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
-    assert json.loads(first.stdout)[0] > 5
+    assert json.loads(first.stdout)[0] > 5 and {"markdown_it", "yaml"} <= set(json.loads(first.stdout)[1])
     assert json.loads(again.stdout) == [0, []]
+
+
+def test_only_the_changed_source_is_read_and_its_problems_are_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    out, good, bad = tmp_path / "out", tmp_path / "good.md", tmp_path / "bad.md"
+    good.write_bytes(SEED.read_bytes())
+    bad.write_bytes(SEED.read_bytes())
+    assert len(build([good, bad], out)) == 8  # html, and the braille BRF, proof copy and PEF, of each
+    bad.write_text(SEED.read_text(encoding="utf-8").replace("date: ", "date: 16/04/", 1), encoding="utf-8")
+    with pytest.raises(AltformatsError, match=r"bad\.md:\d+: front matter: 'date'"):
+        build([good, bad], out)
+    bad.write_bytes(SEED.read_bytes().replace(b"Iran", b"Iraq"))
+    assert {p.parent.name for p in build([good, bad], out)} == {"bad"}
+
+
+def test_the_key_reads_no_more_than_the_reader_accepts():
+    assert api.SOURCE_LIMIT == reader.SOURCE_LIMIT
+
+
+def test_package_versions_are_found_as_importlib_metadata_finds_them():
+    specs = {spec for row in (*cache.ENGINES.values(), cache.CHECKERS) for spec in row if spec.startswith("pkg:")}
+    for name in sorted(spec[4:] for spec in specs | {"pkg:Jinja2", "pkg:markdown_it_py", "pkg:no-such-package"}):
+        try:
+            expected = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            expected = "not installed"
+        assert cache.package_version(name) == expected, name
 
 
 def test_changes_rebuild_and_force_rebuilds_everything(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     out, source = tmp_path / "out", tmp_path / SEED.name
     source.write_bytes(SEED.read_bytes())
-    assert len(build([source], out)) == 3
+    assert len(build([source], out)) == 4
     assert build([source], out) == []
-    assert len(build([source], out, force=True)) == 3
+    assert len(build([source], out, force=True)) == 4
     source.write_text(SEED.read_text(encoding="utf-8").replace("Iran", "Iraq"), encoding="utf-8")
-    assert len(build([source], out)) == 3  # the source's bytes changed
+    assert len(build([source], out)) == 4  # the source's bytes changed
     html = out / SEED.stem / f"{SEED.stem}.html"
     html.write_text("tampered")
     assert [p.name for p in build([source], out)] == [html.name]  # only the job whose output changed
@@ -70,7 +104,7 @@ def test_corrupted_cache_entries_are_ignored(tmp_path, monkeypatch):
     assert entries
     for number, entry in enumerate(entries):
         entry.write_bytes([b"", b"\x80garbage", b"[1, 2]", b'{"files": {"../x": 3}}'][number % 4])
-    assert len(build([SEED], out)) == 3  # rebuilt, no crash
+    assert len(build([SEED], out)) == 4  # rebuilt, no crash
     assert build([SEED], out) == []  # and remembered again
 
 

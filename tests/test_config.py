@@ -35,7 +35,7 @@ def test_every_problem_at_once_each_at_its_line_in_pyproject(tmp_path):
         'jbos = 2\nbraille_grade = 3\ntemplates = "nowhere"\n\n[tool.altformats.voices]\nen = 5\n',
     )
     assert _problems(path) == [
-        f"{path}:6: formats: unknown format 'pfd' (did you mean 'pdf'?); known formats: html, pdf, epub, braille, audio",
+        f"{path}:6: formats: unknown format 'pfd' (did you mean 'pdf'?); known formats: html, pdf, epub, braille, audio, narration",
         f"{path}:7: unknown key 'jbos' (did you mean 'jobs'?); known keys: {', '.join(config.OPTIONS)}",
         f"{path}:8: braille_grade: must be 1 or 2, got 3",
         f"{path}:9: templates: 'nowhere' is not a folder (relative to {tmp_path})",

@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from contextlib import suppress
@@ -21,8 +22,9 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from altformats import output, templating, tools
+from altformats import api, output, templating, tools
 from altformats.cli import main
+from altformats.errors import AltformatsError
 from conftest import FIXTURES, SEED
 
 FORMATS = ("html", "braille")
@@ -140,10 +142,10 @@ def test_read_only_slug_folder_keeps_the_previous_outputs(tmp_path, immutable, c
 
 @pytest.fixture
 def tiny_disk(tmp_path):
-    """A 1 MiB tmpfs, unmounted afterwards."""
+    """A 32 MiB tmpfs (room for a previous build of every format, and the audio's scratch PCM), unmounted afterwards."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", str(disk)], check=True)
     yield disk
     subprocess.run(["umount", str(disk)], check=True)
 
@@ -158,7 +160,7 @@ def fill(disk: Path) -> None:
             assert error.errno == errno.ENOSPC
 
 
-@pytest.mark.parametrize("names", ["html", "braille", "pdf"])
+@pytest.mark.parametrize("names", ["html", "braille", "pdf", "epub"])
 def test_disk_full_is_a_clean_error_and_keeps_the_previous_outputs(tmp_path, tiny_disk, capsys, names):
     out = tiny_disk / "out"
     before = previous_build(tmp_path, out, names)
@@ -279,7 +281,7 @@ def test_a_failed_document_is_named_and_the_written_ones_reported(tmp_path, caps
     chinese = FIXTURES / "samples" / "zh-missile-defense.md"  # braille refuses Chinese
     assert main(["build", str(chinese), str(SEED), "-f", "braille", "-o", str(out)]) == 1
     captured = capsys.readouterr()
-    assert captured.out.splitlines() == [f"wrote {out / SLUG / SLUG}.brf", f"wrote {out / SLUG / SLUG}.brl.txt"]
+    assert captured.out.splitlines() == [f"wrote {out / SLUG / SLUG}.{ext}" for ext in ("brf", "brl.txt", "pef")]
     assert f"{chinese}: not built; {out / chinese.stem} is as it was:" in captured.err
     assert sorted(p.name for p in out.iterdir()) == [SLUG]  # nothing of the failed one, no staging
 
@@ -454,6 +456,49 @@ def test_a_killed_full_build_leaves_the_previous_outputs_and_the_next_build_clea
     assert sorted(files(out)) == sorted(before)
 
 
+def _writing_into(folder: Path) -> list[str]:
+    """The command lines of running processes that name `folder` (an encoder writing into a staging folder)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(str(folder).encode() in word for word in words) and alive(int(cmdline.parent.name)):
+            found.append(b" ".join(words).decode(errors="replace"))
+    return found
+
+
+def test_kill_9_during_the_audio_build_leaves_no_encoder_running_and_no_debris(tmp_path):
+    """The narration is synthesised by a worker and encoded by two ffmpeg children: none outlives the build."""
+    out = tmp_path / "out"
+    temporary = {
+        *Path(tempfile.gettempdir()).glob("altformats-audio-*"),
+        *Path(tempfile.gettempdir()).glob("altformats-speech-*"),
+    }
+    before = previous_build(tmp_path, out, "audio")
+    for delay in (1.5, 3.0):
+        process = cli("build", str(SEED), "-f", "audio", "-o", str(out), "--force")
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.communicate(timeout=60)
+        assert process.returncode == -9
+        deadline = time.monotonic() + 5
+        while _writing_into(out) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _writing_into(out) == [], "a child of the killed build still runs"
+        assert {k: v for k, v in files(out).items() if output.STAGING_PREFIX not in k} == before
+    done = cli("build", str(SEED), "-f", "audio", "-o", str(out), "--force")
+    _, err = done.communicate(timeout=300)
+    assert done.returncode == 0, err
+    assert not staging_folders(out)
+    left = {
+        *Path(tempfile.gettempdir()).glob("altformats-audio-*"),
+        *Path(tempfile.gettempdir()).glob("altformats-speech-*"),
+    }
+    assert left == temporary, "temporary folders left in /tmp"
+
+
 def test_errors_cross_a_process_boundary_with_their_problems():
     import pickle
 
@@ -464,3 +509,14 @@ def test_errors_cross_a_process_boundary_with_their_problems():
         again = pickle.loads(pickle.dumps(error))
         assert type(again) is type(error) and again.problems == error.problems and str(again) == str(error)
     assert str(AltformatsError("no sources")) == "no sources"  # no "altformats:" path before a run-wide message
+
+
+def test_a_failed_build_stops_its_own_children_not_a_check_runs(tmp_path):
+    """A browser a check run started in the same process (serve, the tests) outlives a build that fails."""
+    bystander = tools.popen(["sleep", "60"])
+    try:
+        with pytest.raises(AltformatsError):
+            api.build([FIXTURES / "samples" / "zh-missile-defense.md"], ["braille"], tmp_path / "out")
+        assert bystander.poll() is None, "the failed build stopped a child that was not its own"
+    finally:
+        tools.stop(bystander)

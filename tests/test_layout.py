@@ -21,6 +21,7 @@ SHARED = {
     "epub": {"spec"},  # the container, package paths and the safe XML parser
     "braille": {"spec", "codes", "louis"},  # page geometry; codes and their forward translation; liblouis
     "audio": {"spec", "ffmpeg"},  # the cue grammar and the sound targets; ffprobe and ffmpeg's decoder
+    "narration": {"spec"},  # sentence ids, clock values, the files inside each edition
 }
 INDEPENDENT = {"read", "checks"}  # and read_*.py (more readers) and SHARED: none may import a writer module
 

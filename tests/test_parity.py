@@ -21,7 +21,7 @@ def test_every_edition_reads_back_as_the_source(name, seed, seed_outputs, check_
         assert output.path.exists(), f"{output.path} was not built"
         fmt = formats.get(name)
         proofs = fmt.prove(seed, output, check_run)
-        assert proofs and proofs[0].reader == "parser"
+        assert proofs  # the parser first, or the format's own first reading (braille: its cells)
         assert [(p.reader, list(p.differences), p.skipped) for p in proofs] == [(p.reader, [], "") for p in proofs]
         if type(fmt).compare is formats.Format.compare:  # formats with their own rule: see their docs
             found = fmt.read_back(output.path)

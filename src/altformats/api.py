@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from altformats import formats
-from altformats.document.model import Document
 from altformats.errors import AltformatsError, BuildFailed, Problem
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # at run time these are imported where used: a no-change rebuild never needs the model's reader
     from altformats import jobs as _jobs
+    from altformats.document.model import Document
 
 DEFAULTS = {
     "sources": "source/*.md",
@@ -72,6 +71,8 @@ def unknown_formats(names: Sequence[str]) -> str | None:
     unknown = [name for name in names if name not in formats.REGISTRY]
     if not unknown:
         return None
+    import difflib
+
     hints = []
     for name in unknown:
         close = difflib.get_close_matches(name, formats.names(), n=1)
@@ -108,66 +109,142 @@ def build(
 ) -> list[Path]:
     """Build every edition of every source into out/<slug>/; return the files written.
 
-    The environment and every source are validated before anything is written. Each (document,
+    The environment and every source with a job to run are validated before anything is written (a
+    source whose every job is unchanged is not parsed: it built with these bytes). Each (document,
     format) is a job (altformats.jobs), run by `jobs` worker processes (default: one per core) or,
     with executor="dask", on the cluster at `scheduler`; a job whose inputs have not changed since
     its files were written is skipped (altformats.cache) unless `force`. Each document's outputs
     are staged and moved into place only when all its jobs succeed. A document that fails does not
     stop the others: BuildFailed then names it and lists the files written.
     """
-    from altformats import cache as _cache
     from altformats import jobs as _jobs
-    from altformats import output
 
     if problems := environment_problems():
         raise AltformatsError(problems)
-    docs = load_all(sources)
+    paths = find_sources(sources)
     names = list(format_names or formats.names())
     if problem := unknown_formats(names):
+        load_all(paths)  # the sources' problems first, as ever
         raise AltformatsError(problem)
     out = Path(out)
-    output.check_out(out)
-    step = _numbered(progress, sum(len(_jobs.plan(doc, names)) for doc in docs))
-    work, keys = _plan(docs, names, templates, out, force, step)
-    outcome = _jobs.run(work, out, _pool(executor, scheduler, jobs, sum(len(w[2]) for w in work)), step)
-    for job, written_names in outcome.finished:
-        if key := keys.get(id(job)):
-            _cache.record_outputs(key, out / job.doc.slug, written_names)
+    step = _numbered(progress, len(paths) * len(_jobs.groups(names)))
+    plan = _plan(paths, names, templates, out, force, step, executor=executor, scheduler=scheduler, jobs=jobs)
+    if plan.pool is None:
+        return []  # every job unchanged: no source was read, no pool started
+    outcome = _jobs.run(plan.work, out, plan.pool, step)
+    if outcome.finished:
+        from altformats import cache as _cache
+
+        for job, written_names in outcome.finished:
+            if key := plan.keys.get(id(job)):
+                _cache.record_outputs(key, out / job.doc.slug, written_names)
     written = [path for index in sorted(outcome.written) for path in outcome.written[index]]
     failed: list[Problem] = []
     for index in sorted(outcome.failed):
-        if len(docs) > 1:
-            failed.append(Problem(docs[index].path, None, f"not built; {out / docs[index].slug} is as it was:"))
+        if len(paths) > 1:
+            failed.append(Problem(plan.shown[index], None, f"not built; {out / plan.slugs[index]} is as it was:"))
         failed.extend(outcome.failed[index])
     if failed:
         raise BuildFailed(failed, written)
     return written
 
 
+class _Plan:
+    """A build's jobs to run (index, document, jobs), each one's cache key, each source's shown path and slug."""
+
+    def __init__(self) -> None:
+        self.work: list[tuple[int, Document, list[_jobs.Job]]] = []
+        self.keys: dict[int, str] = {}  # id(job) -> its cache key
+        self.shown: list[str] = []
+        self.slugs: list[str | None] = []
+        self.pool: _jobs.Pool | None = None  # where the sources were read and the jobs will run
+
+
 def _plan(
-    docs: list[Document], names: list[str], templates: str | None, out: Path, force: bool, progress: Progress
-) -> tuple[list[tuple[int, Document, list[_jobs.Job]]], dict[int, str]]:
-    """The jobs to run (index, document, jobs) and each one's cache key; unchanged jobs are left out."""
-    from altformats import cache as _cache
+    paths: list[Path], names: list[str], templates: str | None, out: Path, force: bool, progress: Progress, **pool: Any
+) -> _Plan:
+    """What to build: every job except those whose outputs are in place with nothing in their key changed.
+
+    A source whose every job is unchanged is not even parsed: its bytes are in each key, and a source
+    that built with these bytes is known to be valid. The sources with a job to run are loaded (every
+    problem reported at once) before the output folder is checked and anything is written.
+    """
+    from altformats import jobs as _jobs
+    from altformats import output
+    from altformats.document.slugs import shown_path
+
+    plan, groups, fingerprints = _Plan(), _jobs.groups(names), {}
+    sheets = [_cached(Path(path), groups, templates, out, force, fingerprints) for path in paths]
+    plan.shown, plan.slugs = [shown_path(Path(path)) for path in paths], [slug for slug, _, _ in sheets]
+    found = [slug for slug in plan.slugs if slug is not None]
+    if len(set(found)) < len(found):
+        load_all(paths)  # names the sources that share a slug (and any other problem)
+    for slug, _, hits in sheets:
+        for group in groups:
+            if group in hits:
+                progress(f"unchanged {slug}: {'+'.join(group)}")
+    todo = [index for index, (_, _, hits) in enumerate(sheets) if len(hits) < len(groups)]
+    if not todo:
+        return plan
+    plan.pool = _pool(**pool, count=len(todo) * len(groups), names=names)
+    try:
+        docs = dict(zip(todo, _load_each([paths[index] for index in todo], plan.pool), strict=True))
+        output.check_out(out)
+    except BaseException:
+        plan.pool.abort()
+        raise
+    for index, doc in docs.items():
+        _, keys, hits = sheets[index]
+        run = [job for job in _jobs.plan(doc, names, templates) if job.names not in hits]
+        plan.keys |= {id(job): keys[job.names] for job in run if job.names in keys}
+        if run:
+            plan.work.append((index, docs[index], run))
+    return plan
+
+
+def _load_each(paths: list[Path], pool: _jobs.Pool) -> list[Document]:
+    """Every source read and validated (by the pool's workers if it has them); every problem reported at once."""
     from altformats import jobs as _jobs
 
-    work, keys = [], {}
-    for index, doc in enumerate(docs):
-        todo = []
-        source = _source_bytes(doc)
-        for job in _jobs.plan(doc, names, templates):
-            key = None
-            if source is not None and _cache.cacheable(job.names):
-                key = _cache.job_key(source, doc.slug, job.names, templates)
-                if not force and _cache.outputs_in_place(key, out / doc.slug) is not None:
-                    progress(f"unchanged {job.label}")
-                    continue
-            todo.append(job)
-            if key:
-                keys[id(job)] = key
-        if todo:
-            work.append((index, doc, todo))
-    return work, keys
+    loaded = pool.load(paths) if hasattr(pool, "load") else [_jobs.load(path) for path in paths]
+    if problems := [problem for found in loaded if isinstance(found, list) for problem in found]:
+        raise AltformatsError(problems)
+    return loaded
+
+
+def _cached(
+    path: Path, groups: list[tuple[str, ...]], templates: str | None, out: Path, force: bool, fingerprints: dict
+) -> tuple[str | None, dict[tuple[str, ...], str], set[tuple[str, ...]]]:
+    """A source's slug, each of its jobs' cache key, and the jobs whose outputs are in place (none if `force`)."""
+    from altformats import cache as _cache
+    from altformats.document.slugs import shown_path, slug_of
+
+    try:
+        slug = slug_of(path)
+    except AltformatsError:
+        return None, {}, set()  # the reader reports it
+    source = _read_source(Path(shown_path(path)))
+    if source is None:
+        return slug, {}, set()
+    keys = {g: _cache.job_key(source, slug, g, templates, fingerprints) for g in groups if _cache.cacheable(g)}
+    if force:
+        return slug, keys, set()
+    return slug, keys, {g for g, key in keys.items() if _cache.outputs_in_place(key, out / slug) is not None}
+
+
+# The most of a source read to make its cache key: the reader's own limit (document.reader.SOURCE_LIMIT,
+# asserted equal in tests/test_cache.py); a larger source is never in the cache, and the reader refuses it.
+SOURCE_LIMIT = 2 * 1024 * 1024
+
+
+def _read_source(path: Path) -> bytes | None:
+    """A source file's bytes (its jobs' cache key), or None if it cannot be read or is too large to be built."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(SOURCE_LIMIT + 1)
+    except OSError:
+        return None
+    return data if len(data) <= SOURCE_LIMIT else None
 
 
 def _numbered(progress: Progress, total: int) -> Progress:
@@ -190,7 +267,7 @@ def _source_bytes(doc: Document) -> bytes | None:
         return None
 
 
-def _pool(executor: str, scheduler: str | None, jobs: int | None, count: int) -> _jobs.Pool:
+def _pool(executor: str, scheduler: str | None, jobs: int | None, count: int, names: list[str]) -> _jobs.Pool:
     """Where the jobs run: a Dask cluster, forked workers, or this process (one job or one worker)."""
     from altformats import jobs as _jobs
 
@@ -203,7 +280,7 @@ def _pool(executor: str, scheduler: str | None, jobs: int | None, count: int) ->
     if jobs is not None and jobs < 1:
         raise AltformatsError(Problem("--jobs", None, f"must be 1 or more, got {jobs}"))
     workers = min(jobs or len(os.sched_getaffinity(0)), count)
-    return _jobs.Processes(workers) if workers > 1 else _jobs.InProcess()
+    return _jobs.Processes(workers, names) if workers > 1 else _jobs.InProcess()
 
 
 @dataclass

@@ -25,10 +25,10 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Iterable
 from contextlib import suppress
 from functools import cache, lru_cache
-from importlib import metadata
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -106,14 +106,21 @@ def cacheable(names: Iterable[str]) -> bool:
     return all(name in ENGINES for name in names)
 
 
-def job_key(source: bytes, slug: str, names: tuple[str, ...], templates: str | None) -> str:
-    """The content address of a job: what its outputs depend on, hashed."""
+def job_key(source: bytes, slug: str, names: tuple[str, ...], templates: str | None, known: dict | None = None) -> str:
+    """The content address of a job: what its outputs depend on, hashed.
+
+    `known`, a dict kept for one build, remembers each (formats, templates) fingerprint, so a
+    catalogue reads its template files once, not once per document.
+    """
     from altformats import __version__
 
     digest = hashlib.sha256()
     for part in (b"altformats", __version__.encode(), code_digest().encode(), slug.encode(), source):
         digest.update(len(part).to_bytes(8, "big") + part)
-    digest.update(json.dumps(fingerprint(names, templates), sort_keys=True).encode())
+    known = {} if known is None else known
+    if (names, templates) not in known:
+        known[names, templates] = json.dumps(fingerprint(names, templates), sort_keys=True).encode()
+    digest.update(known[names, templates])
     return digest.hexdigest()
 
 
@@ -159,12 +166,61 @@ def engine_version(spec: str) -> str:
     """One engine's version: "pkg:NAME", "program:NAME ARGS" or "files:GLOB"."""
     kind, _, what = spec.partition(":")
     if kind == "pkg":
-        with suppress(metadata.PackageNotFoundError):
-            return metadata.version(what)
-        return "not installed"
+        return package_version(what)
     if kind == "files":
         return files_digest(what)
     return program_version(what)
+
+
+def package_version(name: str) -> str:
+    """An installed distribution's version, or "not installed".
+
+    Found as importlib.metadata finds it (the first `NAME-*.dist-info` or `.egg-info` on sys.path,
+    its `Version:` header), without importing importlib.metadata and the email parser it needs: a
+    no-change rebuild asks for a few versions and nothing else. Anything unusual falls back to it.
+    """
+    wanted = _normalised(name)
+    for entry in sys.path:
+        for child in _children(entry or "."):
+            low = child.lower()
+            if (
+                low.endswith((".dist-info", ".egg-info"))
+                and _normalised(low.rpartition(".")[0].partition("-")[0]) == wanted
+            ):
+                if version := _version_header(Path(entry or ".") / child):
+                    return version
+                break
+    from importlib import metadata
+
+    with suppress(metadata.PackageNotFoundError):
+        return metadata.version(name)
+    return "not installed"
+
+
+def _normalised(name: str) -> str:
+    """A distribution name as importlib.metadata compares them (PEP 503, then '-' as '_')."""
+    return re.sub(r"[-_.]+", "-", name).lower().replace("-", "_")
+
+
+@lru_cache(maxsize=64)
+def _children(folder: str) -> tuple[str, ...]:
+    """The names in a sys.path folder (none if it is not one), listed once per process."""
+    try:
+        return tuple(os.listdir(folder))
+    except OSError:
+        return ()
+
+
+def _version_header(info: Path) -> str | None:
+    """The `Version:` header of a .dist-info's METADATA or an .egg-info's PKG-INFO (or the file itself)."""
+    for path in (info / "METADATA", info / "PKG-INFO", info):
+        with suppress(OSError, UnicodeDecodeError):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if not line.strip():
+                    break  # the headers end at the first blank line
+                if line.lower().startswith("version:"):
+                    return line.partition(":")[2].strip()
+    return None
 
 
 def files_digest(pattern: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import re
 import signal
 import sys
@@ -14,10 +15,14 @@ from pathlib import Path
 
 from altformats import api, config, formats, tools
 from altformats.errors import AltformatsError, BuildFailed, Interrupted
+from altformats.formats.audio import spec
 
 EXIT = {"ok": 0, "error": 1, "usage": 2}  # and 128 + the signal's number when interrupted: 130, 143
 # The options the other API keywords take, with the value that means "not asked for".
 API_OPTIONS = {"jobs": None, "force": False, "executor": "local", "scheduler": None}
+# --audio-profile sets the variable the audio format reads when it renders, as the config file's audio_profile does.
+AUDIO_PROFILE_VARIABLE = "ALTFORMATS_AUDIO_PROFILE"
+AUDIO_PROFILES = [*spec.DELIVERIES, *spec.ALIASES]
 
 
 def version() -> str:
@@ -33,10 +38,18 @@ def version() -> str:
         return __version__
 
 
+class _Version(argparse._VersionAction):
+    """--version, looked up only when asked for: reading the installed metadata costs every other command."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        self.version = f"altformats {version()}"
+        super().__call__(parser, *args)
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser; format choices come from the registry."""
     top = argparse.ArgumentParser(prog="altformats", description="One structured source, every accessible format.")
-    top.add_argument("--version", action="version", version=f"altformats {version()}")
+    top.add_argument("--version", action=_Version)
     sub = top.add_subparsers(dest="command", required=True)
     for name, help_text in (
         ("build", "build editions into OUT/<slug>/"),
@@ -49,6 +62,12 @@ def parser() -> argparse.ArgumentParser:
     for name in ("build", "serve"):
         sub.choices[name].add_argument(
             "--templates", metavar="DIR", help="your own templates folder, searched before the project's templates/"
+        )
+        sub.choices[name].add_argument(
+            "--audio-profile",
+            choices=AUDIO_PROFILES,
+            metavar="NAME",
+            help=f"the audio delivery profile: {', '.join(AUDIO_PROFILES)} (default podcast; standard is podcast)",
         )
     sub.choices["check"].add_argument(
         "--no-conformance", action="store_true", help="only compare the words; skip axe, Nu and the other validators"
@@ -131,8 +150,25 @@ def run(args: argparse.Namespace, names: list[str]) -> int:
         print(f"installed the npm checkers in {tools.install_checkers(Path(args.into) if args.into else None)}")
         return EXIT["ok"]
     settings = config.load(Path(args.config) if args.config else None)
-    with config.environment(settings):
+    with config.environment(settings), variable(AUDIO_PROFILE_VARIABLE, getattr(args, "audio_profile", None)):
         return _run_with(args, resolve(args, names, settings), settings)
+
+
+@contextmanager
+def variable(name: str, value: str | None) -> Iterator[None]:
+    """`name` set to `value` for the run (the command line wins over the environment and the config file)."""
+    if value is None:
+        yield
+        return
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
 
 
 def _run_with(args: argparse.Namespace, chosen: dict, settings: config.Config) -> int:
@@ -194,7 +230,7 @@ STARTER = """---
 title: "{title}"                  # required; the only level-1 heading of every edition
 date: {today}                     # required, YYYY-MM-DD: the date of issue, written out in each edition
 kind: Fact Sheet                  # read first, before office, place and date
-# publisher: U.S. Department of State  # optional: the PDF's and EPUB's publisher
+# publisher: U.S. Department of State  # optional: the colophon's first line; the PDF's and EPUB's publisher
 # office: Bureau of Public Affairs    # optional: read after kind
 # place: Washington, DC               # optional
 language: en                      # BCP 47; quote "no" (YAML would read it as false)
@@ -203,6 +239,14 @@ language: en                      # BCP 47; quote "no" (YAML would read it as fa
 #   NATO: North Atlantic Treaty Organization
 # pronunciations:                 # written form -> what a voice says (audio only; the words stay as written)
 #   ICBMs: I C B Ems
+# contact:                        # optional, the colophon's "Contact:" line: name, phone, email, each optional
+#   email: press@example.org
+# reference: FS-2024-001          # optional: the colophon's "Reference:" line
+# revised: 2024-07-15             # optional, YYYY-MM-DD: the colophon's "Revised:" line, written out
+# licence: Public domain          # optional: the colophon's licence or copyright line, as written
+# source_url: https://example.org/sheet  # optional, http or https: the colophon's "Original:" line
+# translations:                   # optional: BCP 47 tag -> the slug of this sheet in that language
+#   es: hoja-informativa
 ---
 
 ## About this fact sheet

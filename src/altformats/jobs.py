@@ -11,21 +11,22 @@ its document has succeeded, exactly as a one-process build does (altformats.outp
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
+import shutil
 import signal
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from altformats import formats
 from altformats.document.model import Document
 from altformats.errors import AltformatsError, Problem
+
+if TYPE_CHECKING:  # a build with one job or one worker never starts a pool: it need not import one
+    from concurrent.futures import Future
 
 # A format rendered in the job of another when both are built (see the module docstring).
 JOINS = {"epub": "pdf"}
@@ -54,15 +55,22 @@ class Done:
     files: dict[str, bytes] | None = None  # a remote job's files, to be written into the staging folder
 
 
-def plan(doc: Document, names: Iterable[str], templates: str | None = None) -> list[Job]:
-    """The jobs that build `doc` in `names` (registry order kept; the EPUB with the PDF if both)."""
+def groups(names: Iterable[str]) -> list[tuple[str, ...]]:
+    """The formats of each job that builds `names` (registry order kept; the EPUB with the PDF if both)."""
     names = list(names)
-    built = frozenset(names)
-    groups: dict[str, list[str]] = {}
+    built = set(names)
+    found: dict[str, list[str]] = {}
     for name in names:
         host = JOINS.get(name)
-        groups.setdefault(host if host in built else name, []).append(name)
-    return [Job(doc, tuple(group), built, templates) for group in groups.values()]
+        found.setdefault(host if host in built else name, []).append(name)
+    return [tuple(group) for group in found.values()]
+
+
+def plan(doc: Document, names: Iterable[str], templates: str | None = None) -> list[Job]:
+    """The jobs that build `doc` in `names` (see `groups`)."""
+    names = list(names)
+    built = frozenset(names)
+    return [Job(doc, group, built, templates) for group in groups(names)]
 
 
 def render(job: Job, stage: Path, final: Path) -> Done:
@@ -74,6 +82,7 @@ def render(job: Job, stage: Path, final: Path) -> Done:
     context = formats.Build(job.templates, job.built, scratch)
     written: set[str] = set()
     name = job.names[0]
+    before = tools.running_children()  # not this job's: a check run's browser in the same process
     try:
         for name in job.names:
             fmt = formats.get(name)
@@ -81,13 +90,16 @@ def render(job: Job, stage: Path, final: Path) -> Done:
             written |= {Path(p).name for p in paths} | {o.path.name for o in fmt.outputs(job.doc, stage)}
     except BaseException as error:
         # Children first: an encoder still writing into the staging folder would outlive its removal.
-        tools.stop_children(untracked=isinstance(error, KeyboardInterrupt))
+        tools.stop_children(untracked=isinstance(error, KeyboardInterrupt), keep=before)
         if isinstance(error, AltformatsError):
             return Done(problems=error.problems)  # as data: MissingTool and BuildFailed do not pickle
         if isinstance(error, OSError):
             where = _final_name(error.filename or final, stage, final)
             return Done(problems=output.cannot(f"write the {name} edition", where, error).problems)
         raise
+    # The job's scratch files are removed here, in the worker: removing folders is slow on a busy
+    # disk, and the build's own process, which moves every document into place, is the one to spare.
+    shutil.rmtree(scratch, ignore_errors=True)
     return Done(sorted(n for n in written if (stage / n).is_file()))
 
 
@@ -102,9 +114,29 @@ class Pool(Protocol):
 
     width: int  # how many jobs run at once
 
-    def submit(self, job: Job, stage: Path, final: Path) -> Future: ...
+    def submit(self, job: Job, stage: Path, final: Path) -> Future | Ready: ...
     def close(self) -> None: ...
     def abort(self) -> None: ...
+
+
+class Ready:
+    """The result of a job already run in this process (a finished Future, without concurrent.futures)."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
+def load(path: Path) -> Document | list[Problem]:
+    """Read and validate one source: its Document, or its problems (as data: they travel back from a worker)."""
+    from altformats.document.reader import load as read
+
+    try:
+        return read(path)
+    except AltformatsError as error:
+        return error.problems
 
 
 class InProcess:
@@ -112,10 +144,12 @@ class InProcess:
 
     width = 1
 
-    def submit(self, job: Job, stage: Path, final: Path) -> Future:
-        future: Future = Future()
-        future.set_result(render(job, stage, final))  # a bug or Ctrl-C propagates from here, as before
-        return future
+    def submit(self, job: Job, stage: Path, final: Path) -> Ready:
+        return Ready(render(job, stage, final))  # a bug or Ctrl-C propagates from here, as before
+
+    def load(self, paths: list[Path]) -> list[Document | list[Problem]]:
+        """Each source read (`load`), in order."""
+        return [load(path) for path in paths]
 
     def close(self) -> None:
         pass
@@ -128,6 +162,8 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 def _worker_start(parent: int) -> None:
     """In each worker: die with the build (SIGKILL when it dies), and let the build handle Ctrl-C."""
+    import ctypes
+
     ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
@@ -138,13 +174,26 @@ def _worker_start(parent: int) -> None:
 class Processes:
     """A pool of forked worker processes; they die with the build (PR_SET_PDEATHSIG), their children with them."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, names: Iterable[str] = ()):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Import the reader and the formats' modules once, here, before forking: each worker would
+        # otherwise import them itself, which on a busy machine costs about as much as the jobs.
+        import altformats.document.reader  # noqa: F401
+
+        for name in names:
+            formats.get(name)
         self.width = workers
         context = multiprocessing.get_context("fork")  # warm workers: the build's imports, no re-import
         self.executor = ProcessPoolExecutor(workers, context, initializer=_worker_start, initargs=(os.getpid(),))
 
     def submit(self, job: Job, stage: Path, final: Path) -> Future:
         return self.executor.submit(render, job, stage, final)
+
+    def load(self, paths: list[Path]) -> list[Document | list[Problem]]:
+        """Each source read (`load`) by the workers, in order: parsing a catalogue is as much work as rendering it."""
+        return list(self.executor.map(load, paths))
 
     def close(self) -> None:
         self.executor.shutdown(wait=True)
@@ -186,13 +235,14 @@ def run(work: list[tuple[int, Document, list[Job]]], out: Path, pool: Pool, prog
     open_docs: list[Staged] = []
     try:
         while queue or active:
-            while queue and len(active) < 2 * pool.width:  # a window: a thousand documents, not a thousand folders
+            # A window: a thousand documents are not a thousand folders at once, yet the workers
+            # always have jobs queued while this process moves a finished document into place.
+            while queue and len(active) < 4 * pool.width:
                 index, doc, jobs = queue.popleft()
                 if entry := _open(index, doc, jobs, out, outcome):
                     open_docs.append(entry)
                     active |= {pool.submit(job, entry.stage, entry.final): (entry, job) for job in jobs}
-            finished, _ = wait(list(active), return_when=FIRST_COMPLETED)
-            for future in finished:
+            for future in _finished(active):
                 entry, job = active.pop(future)
                 entry.done.append((job, future.result()))
                 progress(f"built {job.label}")
@@ -207,6 +257,15 @@ def run(work: list[tuple[int, Document, list[Job]]], out: Path, pool: Pool, prog
         raise
     pool.close()
     return outcome
+
+
+def _finished(active: dict) -> list:
+    """The jobs done: at once those run in this process, else the first of the pool's to finish."""
+    if ready := [future for future in active if isinstance(future, Ready)]:
+        return ready
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    return list(wait(list(active), return_when=FIRST_COMPLETED)[0])
 
 
 def _open(index: int, doc: Document, jobs: list[Job], out: Path, outcome: Outcome) -> Staged | None:

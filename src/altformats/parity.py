@@ -19,8 +19,12 @@ class Difference:
     line: int | None  # its source line
     expected: str
     found: str
+    where: str = ""  # what differs when it is not a block: a metadata field, a tag, a link annotation
 
     def __str__(self) -> str:
+        if self.where:
+            source = f" (source line {self.line})" if self.line else ""
+            return f"{self.edition}: {self.where}{source}: expected {self.expected!r}, found {self.found!r}"
         where = f"block {self.block} (source line {self.line})" if self.block else "extra text"
         return f"{self.edition}: {where}: expected {self.expected!r}, found {self.found!r}"
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import traceback
 from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
-
-from altformats.document.model import inline_text
 from altformats.errors import AltformatsError, Problem
+
+if TYPE_CHECKING:  # Jinja is imported on the first render, not by the cache looking up templates' digests
+    import jinja2
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates"  # in an installed wheel
 CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"  # in a source checkout
@@ -29,22 +28,28 @@ def cache_dir() -> Path:
     return Path(base) / "altformats" / "jinja"
 
 
-class ForgivingCache(jinja2.FileSystemBytecodeCache):
+@lru_cache(maxsize=1)
+def _forgiving_cache() -> type[jinja2.BytecodeCache]:
     """Jinja's file cache, which a read-only, full or corrupted cache folder only makes slower.
 
     A .cache file that cannot be read or unpickled is compiled afresh (and overwritten when the
-    folder is writable); a cache that cannot be written is skipped.
+    folder is writable); a cache that cannot be written is skipped. The class is made on first use,
+    so that importing this module does not import Jinja.
     """
+    import jinja2
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # garbage of any kind: unpickling raises whatever the bytes make it raise
-            bucket.reset()
+    class ForgivingCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # garbage of any kind: unpickling raises whatever the bytes make it raise
+                bucket.reset()
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with suppress(OSError):
-            super().dump_bytecode(bucket)
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            with suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    return ForgivingCache
 
 
 def bytecode_cache() -> jinja2.BytecodeCache | None:
@@ -54,12 +59,16 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
         cache.mkdir(parents=True, exist_ok=True)
     except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
         return None
-    return ForgivingCache(str(cache)) if cache.is_dir() else None
+    return _forgiving_cache()(str(cache)) if cache.is_dir() else None
 
 
 @lru_cache(maxsize=8)
 def environment(user_dir: str | None = None) -> jinja2.Environment:
     """A strict, autoescaping environment that looks in `user_dir` before the defaults."""
+    import jinja2
+
+    from altformats.document.model import inline_text
+
     search = [str(Path(user_dir))] if user_dir else []
     search.append(str(default_templates()))
     env = jinja2.Environment(
@@ -77,6 +86,8 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
 
 def render(name: str, user_dir: str | None = None, **context: Any) -> str:
     """Render template `name` (e.g. "html/page.html.j2"); template errors name file and line."""
+    import jinja2
+
     env = environment(user_dir)
     try:
         return env.get_template(name).render(**context)
@@ -93,6 +104,8 @@ def render(name: str, user_dir: str | None = None, **context: Any) -> str:
 
 def _template_frame(error: BaseException) -> tuple[str | None, int | None]:
     """The innermost traceback frame that is a template file (Jinja rewrites frames to point there)."""
+    import traceback
+
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         if frame.filename.endswith(".j2"):
             return frame.filename, frame.lineno

@@ -207,14 +207,17 @@ def stop(process: subprocess.Popen) -> None:
             stream.close()
 
 
-def stop_children(untracked: bool = False) -> None:
-    """Stop every child started through `popen`; with `untracked`, every other child of this process too.
+def stop_children(untracked: bool = False, keep: frozenset = frozenset()) -> None:
+    """Stop every child started through `popen` but those in `keep`; with `untracked`, every other
+    child of this process too.
 
-    Untracked children are the ones a module started with subprocess directly; they are found in
-    /proc, and only they, not their own children, are reached.
+    `keep` holds children that do not belong to the failing work (a check run's browser, started
+    before a build in the same process). Untracked children are the ones a module started with
+    subprocess directly; they are found in /proc, and only they, not their own children, are reached.
     """
     for process in list(_children):
-        stop(process)
+        if process not in keep:
+            stop(process)
     if untracked:
         _stop_untracked()
 
@@ -257,3 +260,8 @@ def _wait_for(pids: list[int]) -> list[int]:
                 running.remove(pid)
         time.sleep(0.02)
     return running
+
+
+def running_children() -> frozenset:
+    """The children started through `popen` that are running now (to keep them out of a later stop)."""
+    return frozenset(_children)

@@ -39,6 +39,21 @@ class Brf:
                 return
         raise NotApplicable(f"no word of five letters on page {page + 1}")
 
+    def page_with(self, text: str) -> int:
+        """The number of the first page that contains `text` (e.g. the notes page's heading)."""
+        for number in range(len(self.pages)):
+            if any(text in line for line in self.pages[number]):
+                return number
+        raise NotApplicable(f"no page with {text!r}")
+
+    def first_body_page(self) -> int:
+        """The first page numbered in the body (the transcriber's pages are numbered t1, t2, ...: "T#A")."""
+        for number in range(len(self.pages)):
+            lines = [line for line in self.pages[number] if line.strip()]
+            if lines and not lines[-1].strip().startswith("T"):
+                return number
+        raise NotApplicable("no body page")
+
     def line_with(self, page: int, text: str) -> int:
         """The number of the first line of `page` that contains `text`."""
         for n, line in enumerate(self.pages[page]):
@@ -48,7 +63,8 @@ class Brf:
 
     def items(self) -> tuple[int, list[tuple[int, int]]]:
         """A body page with two whole list items, and each item's [first, end) line range."""
-        for number, lines in enumerate(self.pages[1:], start=1):
+        first = self.first_body_page()
+        for number, lines in enumerate(self.pages[first:], start=first):
             starts = [n for n, line in enumerate(lines) if line.startswith(ITEM)]
             ranges = [(a, b) for a, b in zip(starts, starts[1:], strict=False)]
             if len(ranges) >= 2:

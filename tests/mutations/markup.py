@@ -32,7 +32,9 @@ def edit_xml(data: bytes, change: Callable[[etree._Element], None]) -> bytes:
     """Parse an XML document (XHTML, OPF, NCX), let `change` edit it, serialise it again."""
     tree = etree.fromstring(data)
     change(tree)
-    doctype = b"<!DOCTYPE html>\n" if b"<!DOCTYPE html>" in data else b""
+    # The original doctype back (XHTML 5's, or DAISY's XHTML 1.0 and SMIL 1.0 public ones).
+    declared = tree.getroottree().docinfo.doctype
+    doctype = declared.encode() + b"\n" if declared else b""
     body = etree.tostring(tree, encoding="utf-8")
     return b"<?xml version='1.0' encoding='utf-8'?>\n" + doctype + body
 
@@ -96,12 +98,13 @@ def swap_first_items(root: etree._Element, li: str) -> None:
 
 
 def rewrite_zip(path: Path, change: Callable[[dict[str, bytes]], None]) -> None:
-    """Rewrite an EPUB: `change` edits the dict of member name -> bytes; mimetype stays first, stored."""
+    """Rewrite an EPUB or DAISY zip: `change` edits member name -> bytes; an EPUB's mimetype stays first, stored."""
     with zipfile.ZipFile(path) as old:
         members = {info.filename: old.read(info) for info in old.infolist()}
     change(members)
     with zipfile.ZipFile(path, "w") as new:
-        new.writestr(zipfile.ZipInfo("mimetype", (2007, 4, 16, 0, 0, 0)), members.pop("mimetype"))
+        if "mimetype" in members:
+            new.writestr(zipfile.ZipInfo("mimetype", (2007, 4, 16, 0, 0, 0)), members.pop("mimetype"))
         for name, data in members.items():
             info = zipfile.ZipInfo(name, (2007, 4, 16, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -109,7 +112,7 @@ def rewrite_zip(path: Path, change: Callable[[dict[str, bytes]], None]) -> None:
 
 
 def member(members: dict[str, bytes], suffix: str) -> str:
-    """The one member name ending in `suffix` (content.xhtml, nav.xhtml, .opf, .ncx, .css)."""
+    """The one member name ending in `suffix` (content.xhtml, nav.xhtml, .opf, .ncx, .css, ncc.html)."""
     names = [name for name in members if name.endswith(suffix)]
     if len(names) != 1:
         raise NotApplicable(f"{len(names)} members end in {suffix}")

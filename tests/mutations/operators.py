@@ -332,8 +332,9 @@ def _add_line(pages: Brf) -> None:
 
 
 def _code_name(pages: Brf) -> None:
-    lines = pages.pages[0]
-    n = pages.line_with(0, "CODE3")
+    notes = pages.page_with("CODE3")
+    lines = pages.pages[notes]
+    n = pages.line_with(notes, "CODE3")
     for m in range(n + 1, len(lines)):
         if "#B" in lines[m]:
             lines[m] = lines[m].replace("#B", "#A", 1)  # "grade 2" becomes "grade 1"
@@ -342,19 +343,20 @@ def _code_name(pages: Brf) -> None:
 
 
 def _page_number(pages: Brf) -> None:
-    n = pages.page_number(1)
-    line = pages.pages[1][n]
+    first = pages.first_body_page()
+    n = pages.page_number(first)
+    line = pages.pages[first][n]
     if not line.endswith("#A"):
         raise NotApplicable(f"first body page is numbered {line.strip()!r}")
-    pages.pages[1][n] = line[:-2] + "#C"
+    pages.pages[first][n] = line[:-2] + "#C"
 
 
-_braille("change a body word", "parser", lambda p: p.reverse_word(1, 2))
+_braille("change a body word", "parser", lambda p: p.reverse_word(p.first_body_page(), 2))
 _braille("change a title-page word", "every braille page", lambda p: p.reverse_word(0))
 _braille(
     "change a transcriber's-note word",
     "every braille page",
-    lambda p: p.reverse_word(0, p.line_with(0, "TRANSCRIB") + 1),
+    lambda p: p.reverse_word(p.page_with("NOTES"), p.line_with(p.page_with("NOTES"), "NOTES") + 1),
 )
 _braille("drop a block", "parser", _drop_block)
 _braille("swap two blocks", "parser", _swap_blocks)

@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import narrated  # noqa: F401  (registers the narration operators)
 import operators
 import pytest
 from markup import NotApplicable
@@ -21,7 +22,7 @@ from altformats import api, formats
 from altformats.document.model import Document
 from conftest import SAMPLE
 
-FORMATS = ("html", "pdf", "epub", "braille", "audio")
+FORMATS = ("html", "pdf", "epub", "braille", "audio", "narration")
 # Samples the HTML operators also run on (cheap: HTML alone is built for them): right to left, and long French.
 HTML_SAMPLES = ("ar-missile-defense", "fr-long")
 

@@ -14,6 +14,7 @@ REGISTRY: dict[str, str] = {
     "epub": "altformats.formats.epub:EpubFormat",
     "braille": "altformats.formats.braille:BrailleFormat",
     "audio": "altformats.formats.audio:AudioFormat",
+    "narration": "altformats.formats.narration:NarrationFormat",
 }
 
 

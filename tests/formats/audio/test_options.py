@@ -10,17 +10,17 @@ from altformats.formats.audio import options
 
 
 def test_defaults_explicit_arguments_and_the_environment():
-    assert options.resolve(environ={}) == options.Options("standard", 175)
+    assert options.resolve(environ={}) == options.Options("podcast", 175)
     env = {"ALTFORMATS_AUDIO_PROFILE": "high", "ALTFORMATS_AUDIO_RATE": "150"}
     assert options.resolve(environ=env) == options.Options("high", 150)
-    assert options.resolve("standard", 200, environ=env) == options.Options("standard", 200)
+    assert options.resolve("standard", 200, environ=env) == options.Options("podcast", 200)
 
 
 def test_the_environment_is_read_when_resolving_not_when_the_format_is_made(monkeypatch):
     monkeypatch.setenv("ALTFORMATS_AUDIO_RATE", "fast")
     audio = formats.get("audio")  # a bad value does not stop a format being made (to read back, say)
     monkeypatch.setenv("ALTFORMATS_AUDIO_RATE", "160")
-    assert options.resolve(audio.profile, audio.rate) == options.Options("standard", 160)
+    assert options.resolve(audio.profile, audio.rate) == options.Options("podcast", 160)
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_the_environment_is_read_when_resolving_not_when_the_format_is_made(monk
     [
         ("ALTFORMATS_AUDIO_RATE", "fast", "whole number of words a minute, 1 or more"),
         ("ALTFORMATS_AUDIO_RATE", "0", "whole number of words a minute, 1 or more"),
-        ("ALTFORMATS_AUDIO_PROFILE", "loud", "known: standard, high"),
+        ("ALTFORMATS_AUDIO_PROFILE", "loud", "known: podcast, acx, broadcast, high, standard"),
     ],
 )
 def test_a_bad_value_names_the_variable_and_the_allowed_values(variable, value, allowed):

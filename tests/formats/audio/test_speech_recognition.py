@@ -13,6 +13,7 @@ from altformats import formats
 from altformats.errors import AltformatsError
 from altformats.formats.audio import checks as sound
 from altformats.formats.audio import ffmpeg, read, read_speech
+from altformats.formats.audio import files as audio_files
 
 AUDIO = formats.get("audio")
 VICTIM, DONOR = "b14-paragraph-s2", "b14-paragraph-s3"  # 6.5 s and 9.7 s: the donor is sped up to fit
@@ -62,7 +63,16 @@ def _rewrite(path, pcm: bytes) -> None:
         command += ["-c:a", "aac", "-b:a", "64k", "-f", "ipod", str(path)]
     subprocess.run(command, input=pcm, check=True)
     if path.suffix == ".mp3":
-        ID3(str(original)).save(str(path), v2_version=4)
+        ordered = audio_files.ordered_id3()  # the original's frames, stored in the writer's order
+        for frame in ID3(str(original)).values():
+            ordered.add(frame)
+        ordered.save(str(path), v2_version=4)
+    else:  # ffmpeg keeps the chapters but not every tag (the profile, the audiobook flag): copy them
+        from mutagen.mp4 import MP4
+
+        new = MP4(str(path))
+        new.tags.update(MP4(str(original)).tags)
+        new.save()
     original.unlink()
 
 

@@ -110,7 +110,7 @@ def test_nav_and_ncx_list_the_headings_in_reading_order(seed_epub):
     for text in (nav, ncx):
         positions = [text.index(label) for label in labels]
         assert positions == sorted(positions)
-    assert 'epub:type="toc"' in nav and "content.xhtml#heading-2" in ncx
+    assert 'epub:type="toc"' in nav and "content.xhtml#cooperation-with-nato" in ncx  # a heading's id is its words
 
 
 # ---------------------------------------------------------------- determinism and errors
@@ -131,9 +131,10 @@ def test_source_date_epoch_sets_the_modified_date(seed, monkeypatch):
     assert data == build_epub(seed)
 
 
-def test_write_errors_are_raised(seed, tmp_path):
-    with pytest.raises(AltformatsError, match="could not write the EPUB"):
+def test_write_errors_are_raised_with_the_file_the_build_names(seed, tmp_path):
+    with pytest.raises(FileNotFoundError):  # the build turns it into "<final path>: could not write ..."
         formats.get("epub").render(seed, tmp_path / "no" / "such" / "folder", formats.Build())
+    # tests/test_faults.py fills a disk during the EPUB build and reads that message
 
 
 # ---------------------------------------------------------------- read-back

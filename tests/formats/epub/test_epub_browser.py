@@ -58,9 +58,9 @@ CORRUPTIONS = [
         'The <span style="display: none">proposed</span>',
         {"browser", "a11y tree"},
     ),
-    ("lang changed", CONTENT, ' lang="en"', ' lang="de"', {"page facts"}),
+    ("lang changed", CONTENT, ' lang="en"', ' lang="de"', {"page facts", "package"}),  # the package reader too
     ("an abbr title changed", CONTENT, 'title="United States"', 'title="United Nations"', {"page facts"}),
-    ("text outside main", CONTENT, "</main>", "</main><p>Not from the source.</p>", {"page facts"}),
+    ("text outside main", CONTENT, "</main>", "</main><p>Not from the source.</p>", {"page facts", "package"}),
 ]
 
 

@@ -117,7 +117,9 @@ def test_changing_one_word_fails_the_check(scratch_build):
     path.write_text(text.replace("complementary to any future", "supplementary to any future"), encoding="utf-8")
     [report] = api.check([SEED], ["html"], scratch_build, conformance=False)
     assert not report.ok
-    [difference] = report.differences
+    proofs = {p.reader: p for p in report.proofs}
+    assert {r for r, p in proofs.items() if not p.ok} == {"parser", "browser", "a11y tree"}  # every reading sees it
+    [difference] = proofs["parser"].differences
     assert difference.line == 33  # the list item's line in source/missile-defense.md
     assert "complementary" in difference.expected and "supplementary" in difference.found
 
@@ -129,7 +131,9 @@ def test_dropping_a_block_fails_the_check(scratch_build):
     heading.getparent().remove(heading)
     path.write_bytes(lxml.html.tostring(root, doctype="<!DOCTYPE html>"))
     [report] = api.check([SEED], ["html"], scratch_build, conformance=False)
-    assert [d.expected for d in report.differences] == ["Cooperation with NATO"]
+    proofs = {p.reader: p for p in report.proofs}
+    assert [d.expected for d in proofs["parser"].differences] == ["Cooperation with NATO"]
+    assert not proofs["browser"].ok and not proofs["a11y tree"].ok
 
 
 def test_rebuild_is_byte_identical(built, tmp_path, seed):
@@ -148,5 +152,5 @@ def test_missing_node_or_java_fails_loudly_with_the_install_line(page, monkeypat
 
 def test_missing_npm_checkers_fail_loudly_with_the_install_line(page, monkeypatch, tmp_path):
     monkeypatch.setenv("ALTFORMATS_NODE_MODULES", str(tmp_path))
-    with pytest.raises(MissingTool, match="npm ci"):
+    with pytest.raises(MissingTool, match="altformats install-checkers"):
         HTML.conformance([formats.Output("html", page[0])])

@@ -6,16 +6,22 @@ chapters, the transcript as lyrics) and `<slug>.vtt` (one cue per sentence).
 The words are read back from the transcript and the cues (read.py), and for
 English the narration itself by speech recognition (read_speech.py); the sound
 is proved by the conformance check (checks.py).
+
+The interface another format may use (the synchronized editions do):
+`narration(doc, build) -> Narration`: every sentence's written text and exact span in samples,
+and the encoded MP3 and M4B, made once per build through `build.shared(...)` (narrated.py), so a
+build of both formats synthesises once.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from altformats.document.model import Document
-from altformats.errors import AltformatsError
+from altformats.formats.audio.narrated import Narration, Sentence, narration
 from altformats.formats.base import Build, Check, Format, Output, Proof
+
+__all__ = ["AudioFormat", "Narration", "Sentence", "narration"]
 
 
 class AudioFormat(Format):
@@ -33,27 +39,15 @@ class AudioFormat(Format):
         return [Output(f"audio-{ext}", out_dir / f"{doc.slug}.{ext}") for ext in ("mp3", "m4b", "vtt")]
 
     def render(self, doc: Document, out_dir: Path, build: Build) -> list[Path]:
-        from altformats.formats.audio import encoding, files, mastering, options, script, synthesis
-        from altformats.output import write_text
+        from altformats.formats.audio import files
+        from altformats.output import write_bytes, write_text
 
-        chosen = options.resolve(self.profile, self.rate)
         mp3, m4b, vtt = (output.path for output in self.outputs(doc, out_dir))
-        utterances = script.script(doc)
-        if not utterances:
-            raise AltformatsError(f"{doc.path}: nothing to read aloud")
-        spoken = synthesis.synthesise(
-            [u.spoken for u in utterances],
-            doc.meta.language,
-            chosen.rate,
-            build.scratch,
-            chosen.voice_for(doc.meta.language),
-        )
-        narration, cues = mastering.lay_out(utterances, spoken.clips)
-        parts = files.chapters(doc, cues, 2 * len(narration))
-        with tempfile.TemporaryDirectory(prefix="altformats-audio-", dir=build.scratch) as work:
-            encoding.encode(doc, narration, parts, spoken.voice, Path(work), (mp3, m4b), chosen.profile)
-        files.tag_mp3(mp3, doc, parts, spoken.voice)
-        write_text(vtt, files.webvtt(cues, build.templates))
+        # Spoken once per build: the synchronized editions (the narration format) share it.
+        told = narration(doc, build, self.profile, self.rate)
+        write_bytes(mp3, told.mp3)
+        write_bytes(m4b, told.m4b)
+        write_text(vtt, files.webvtt(list(told.cues), build.templates))
         return [mp3, m4b, vtt]
 
     def read_back(self, path: Path) -> list[str]:

@@ -7,7 +7,10 @@ hold speech from start to end at a plausible rate, the pauses between cues
 must be silent, and the total length must match the cues, so a sentence cut
 out, swapped with another of a different length, or truncated is caught. The
 two files, encoded from one narration, must also sound alike cue by cue, which
-catches a swap of two sentences of the same length in either of them.
+catches a swap of two sentences of the same length in either of them. Each file
+records the delivery profile it was made for (spec.PROFILE_TAG), and the decoded
+MP3 is held to that profile's targets (ebur128, or astats for ACX's RMS, peak and
+room tone); the M4B must be marked as an audiobook.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from altformats import tools
 from altformats.errors import AltformatsError
 from altformats.formats.audio.ffmpeg import decode, probe, program
 from altformats.formats.audio.read import CaptionCue, read_cues
-from altformats.formats.audio.spec import PAUSES, RATE, TARGET_LUFS, TRUE_PEAK_LIMIT, join, parse_cue_id
+from altformats.formats.audio.spec import PROFILE_TAG, RATE, Delivery, delivery, join, parse_cue_id
 from altformats.text import SYLLABIC
 
 FRAME = 0.010  # seconds per loudness frame
@@ -31,7 +34,9 @@ MAX_INNER_SILENCE = 0.40  # seconds: the longest pause espeak-ng makes inside a 
 # and little for one long word; so the unit is the character, with a band per kind of script: in
 # Han, kana and Hangul (text.SYLLABIC) a character is a syllable, elsewhere a letter (measured: 2.5-4.1 and 2.1-21.1).
 CHARACTERS_PER_SECOND = {"syllabic": (1.0, 8.0), "alphabetic": (1.5, 30.0)}
-LOUDNESS_TOLERANCE = 1.0  # LU around TARGET_LUFS
+ROOM_TONE_MIN = -80.0  # dB RMS: a head or tail quieter than this is digital silence, not room tone
+BITRATE_TOLERANCE = 0.03  # of the profile's bitrate (the next MP3 bitrates are 25% apart)
+AUDIOBOOK = "2"  # the MPEG-4 stik (media type) of an audiobook, as ffprobe lists it (media_type)
 DURATION_TOLERANCE = 0.10  # seconds between the decoded length and the cues plus the closing pause
 MIN_AGREEMENT = 0.9  # envelope correlation of the MP3 and the M4B within a cue (measured >= 0.997 when intact)
 FLOOR_DB = -60.0  # levels below this count as silence when comparing envelopes
@@ -83,11 +88,23 @@ def caption_findings(cues: list[CaptionCue]) -> list[str]:
 
 def media_findings(path: Path, cues: list[CaptionCue], levels) -> list[str]:
     """Stream format, chapters, ID3 frames (MP3), the sound against the cues, and loudness (MP3)."""
-    report = probe(path)
-    found = stream_findings(path, report) + chapter_findings(path.suffix[1:], report, cues)
+    report, kind = probe(path), path.suffix[1:]
+    profile, found = recorded_profile(kind, report)
+    found += stream_findings(path, report) + chapter_findings(kind, report, cues)
     if path.suffix == ".mp3":
-        found += id3_findings(path) + loudness_findings(path)
-    return found + sound_findings(path.suffix[1:], levels, cues)
+        found += id3_findings(path, profile) + delivery_findings(path, profile, cues)
+    elif report["format"].get("tags", {}).get("media_type") != AUDIOBOOK:
+        found.append(f"m4b: not marked as an audiobook (stik/media_type {AUDIOBOOK})")
+    return found + sound_findings(kind, levels, cues, profile.tail)
+
+
+def recorded_profile(kind: str, report: dict) -> tuple[Delivery, list[str]]:
+    """The delivery profile the file records (its PROFILE_TAG), or the default with a finding if none is."""
+    name = report["format"].get("tags", {}).get(PROFILE_TAG)
+    try:
+        return delivery(name), []
+    except KeyError:
+        return delivery("podcast"), [f"{kind}: no known delivery profile recorded ({PROFILE_TAG!r} is {name!r})"]
 
 
 def stream_findings(path: Path, report: dict) -> list[str]:
@@ -122,8 +139,9 @@ def heading_text(first: CaptionCue, cues: list[CaptionCue]) -> str:
     return join([cue.text for cue in cues if cue.parts and cue.parts.block == block])
 
 
-def id3_findings(path: Path) -> list[str]:
-    """ID3v2.4 with a top-level ordered CTOC listing every CHAP in time order, and constant bitrate."""
+def id3_findings(path: Path, profile: Delivery) -> list[str]:
+    """ID3v2.4 with a top-level ordered CTOC listing every CHAP in time order, the CHAP frames stored in
+    time order too (for players that ignore the CTOC), and the profile's constant bitrate."""
     from mutagen.id3 import CTOCFlags
     from mutagen.mp3 import MP3, BitrateMode
 
@@ -131,6 +149,9 @@ def id3_findings(path: Path) -> list[str]:
     found = (
         [] if audio.info.bitrate_mode in (BitrateMode.CBR, BitrateMode.UNKNOWN) else ["mp3: bitrate is not constant"]
     )
+    # mutagen estimates the bitrate from the length, so a few seconds' file reads 63 for 64 kbps.
+    if abs(audio.info.bitrate - profile.kbps * 1000) > BITRATE_TOLERANCE * profile.kbps * 1000:
+        found.append(f"mp3: {audio.info.bitrate // 1000} kbps, the {profile.name} profile's is {profile.kbps}")
     if audio.tags is None or audio.tags.version[:2] != (2, 4):
         return [*found, "mp3: no ID3v2.4 tag"]
     chaps = sorted(audio.tags.getall("CHAP"), key=lambda c: c.start_time)
@@ -139,6 +160,9 @@ def id3_findings(path: Path) -> list[str]:
         found.append("mp3: expected one top-level, ordered CTOC")
     elif list(tocs[0].child_element_ids) != [c.element_id for c in chaps]:
         found.append("mp3: the CTOC does not list the chapters in time order")
+    stored = [key.partition(":")[2] for key in audio.tags if key.startswith("CHAP:")]  # file order
+    if stored != [c.element_id for c in chaps]:
+        found.append(f"mp3: CHAP frames stored as {', '.join(stored)}, not in time order")
     for frame in ("TIT2", "TDRC", "TLAN", "USLT"):
         if not audio.tags.getall(frame):
             found.append(f"mp3: no {frame} frame")
@@ -169,14 +193,50 @@ def ebur128(path: Path) -> tuple[float, float]:
     return float(lufs.group(1)), float(peak.group(1))
 
 
-def loudness_findings(path: Path) -> list[str]:
-    """Integrated loudness −16 ± 1 LUFS and true peak ≤ −1 dBTP on the decoded MP3."""
-    loud, top = ebur128(path)
+def astats(path: Path, start: float = 0.0, end: float | None = None) -> tuple[float, float]:
+    """RMS level and sample peak (dBFS) of the decoded file from `start` to `end` s, by ffmpeg's astats filter."""
+    span = f"atrim=start={start:.3f}" + (f":end={end:.3f}" if end is not None else "")
+    stats = f"{span},astats=measure_perchannel=none"
+    command = [program(), "-nostats", "-nostdin", "-i", str(path), "-af", stats, "-f", "null", "-"]
+    log = tools.run(command, capture_output=True, text=True, errors="replace").stderr
+    rms = re.findall(r"RMS level dB:\s+(-?[\d.]+|-inf)", log)
+    peak = re.findall(r"Peak level dB:\s+(-?[\d.]+|-inf)", log)
+    if not (rms and peak):
+        raise AltformatsError(f"{path}: ffmpeg astats gave no levels: {log.strip()[-300:]}")
+    return float(rms[-1]), float(peak[-1])
+
+
+def delivery_findings(path: Path, profile: Delivery, cues: list[CaptionCue]) -> list[str]:
+    """The decoded MP3 against its profile: loudness and true peak (ebur128), or RMS, peak and room tone (astats)."""
+    kind, name = path.suffix[1:], profile.name
+    if profile.meter == "loudness":
+        (level, top), words = ebur128(path), ("integrated loudness {} LUFS", "true peak {} dBTP")
+    else:
+        (level, top), words = astats(path), ("RMS level {} dB", "sample peak {} dBFS")
     found = []
-    if abs(loud - TARGET_LUFS) > LOUDNESS_TOLERANCE:
-        found.append(f"mp3: integrated loudness {loud} LUFS, expected {TARGET_LUFS} ± {LOUDNESS_TOLERANCE}")
-    if top > TRUE_PEAK_LIMIT:
-        found.append(f"mp3: true peak {top} dBTP, above {TRUE_PEAK_LIMIT}")
+    if not abs(level - profile.level) <= profile.tolerance:
+        measured = words[0].format(level)
+        found.append(f"{kind}: {measured}, the {name} profile's is {profile.level} ± {profile.tolerance}")
+    if not top <= profile.peak:
+        found.append(f"{kind}: {words[1].format(top)}, above the {name} profile's {profile.peak}")
+    return found + (room_tone_findings(path, profile, cues) if profile.noise_floor is not None else [])
+
+
+def room_tone_findings(path: Path, profile: Delivery, cues: list[CaptionCue]) -> list[str]:
+    """Room tone at the head and tail: long enough, under the noise floor, and not digital silence."""
+    if not cues:
+        return []
+    length = float(probe(path)["format"]["duration"])
+    found = []
+    spans = {"head": (0.0, cues[0].start, profile.head_range), "tail": (cues[-1].end, length, profile.tail_range)}
+    for where, (start, end, (shortest, longest)) in spans.items():
+        if not shortest <= end - start <= longest:
+            found.append(f"mp3: {end - start:.2f}s of room tone at the {where}, expected {shortest}-{longest}s")
+        rms, _ = astats(path, start + EDGE, end - EDGE)
+        if rms > profile.noise_floor:
+            found.append(f"mp3: noise floor at the {where} {rms} dB RMS, above {profile.noise_floor}")
+        elif rms < ROOM_TONE_MIN:
+            found.append(f"mp3: the {where} is digital silence ({rms} dB RMS), not room tone")
     return found
 
 
@@ -190,12 +250,13 @@ def frame_levels(pcm: bytes):
     return 10 * np.log10(np.mean(padded.reshape(-1, size) ** 2, axis=1) + 1e-20)
 
 
-def sound_findings(kind: str, levels, cues: list[CaptionCue]) -> list[str]:
-    """Speech in every cue from its start to its end at a plausible rate, silence between cues, the right length."""
+def sound_findings(kind: str, levels, cues: list[CaptionCue], tail: float) -> list[str]:
+    """Speech in every cue from its start to its end at a plausible rate, silence between cues, the right length
+    (the last cue and the profile's `tail`)."""
     active = levels > SILENCE_DB
     found = []
     length = len(levels) * FRAME
-    expected = cues[-1].end + PAUSES["tail"] if cues else 0.0
+    expected = cues[-1].end + tail if cues else 0.0
     if abs(length - expected) > DURATION_TOLERANCE:
         found.append(f"{kind}: lasts {length:.2f}s, the cues say {expected:.2f}s")
     previous_end = 0.0

@@ -23,14 +23,19 @@ from altformats.formats.audio.mastering import SPEECH_RATE, Cue
 from altformats.formats.audio.spec import RATE
 from altformats.text import primary_language
 
-# Encoder settings per profile: options are data.
+# Encoder settings per delivery profile (spec.DELIVERIES holds the targets): options are data.
 # encoder_loss: LU the MP3 encoder takes off espeak-ng speech (it quantises quiet detail to
 # nothing): measured 0.4 at 64k and 0.27 at 192k on the seed. The narration is mastered half
-# that much louder (more would push the encoder's own peaks over -1 dBTP), and the decoded
-# MP3 is measured to make sure.
+# that much louder (more would push the encoder's own peaks over the limit), and the decoded
+# MP3 is measured to make sure. ceiling: the limiter's sample-peak ceiling (dBFS), below the
+# profile's peak limit by the encoder's usual overshoot.
+_LOW = {"mp3_quality": "5", "aac_coder": "fast", "encoder_loss": 0.2, "ceiling": -2.5}
+_HIGH = {"mp3_quality": "2", "aac_coder": "twoloop", "encoder_loss": 0.15, "ceiling": -2.5}
+_ENCODERS = {"podcast": _LOW, "high": _HIGH, "broadcast": _HIGH, "acx": {**_HIGH, "ceiling": -5.0}}
+# Every name a profile may be given (aliases too: "standard" is podcast), with its settings.
 PROFILES = {
-    "standard": {"bitrate": "64k", "mp3_quality": "5", "aac_coder": "fast", "encoder_loss": 0.2},
-    "high": {"bitrate": "192k", "mp3_quality": "2", "aac_coder": "twoloop", "encoder_loss": 0.15},
+    name: {**_ENCODERS[spec.delivery(name).name], "bitrate": f"{spec.delivery(name).kbps}k"}
+    for name in [*spec.DELIVERIES, *spec.ALIASES]
 }
 # ISO 639-2 codes for ID3's language fields (TLAN, USLT), by BCP 47 primary subtag.
 ISO_639_2 = {
@@ -154,6 +159,7 @@ def ffmetadata(doc: Document, parts: list[Chapter], voice: str) -> str:
         "language": iso_639_2(doc.meta.language),
         "comment": f"Narrated by espeak-ng ({voice})",
         "lyrics": transcript(doc),
+        "media_type": "2",  # the MPEG-4 stik atom: 2 is Audiobook, so players file it under books
     }
     lines = [";FFMETADATA1"] + [f"{key}={_escape(value)}" for key, value in tags.items() if value]
     for part in parts:
@@ -174,19 +180,25 @@ def _escape(value: str) -> str:
     return value
 
 
-def tag_mp3(path: Path, doc: Document, parts: list[Chapter], voice: str) -> None:
-    """Write ID3v2.4: title, artist, date, language, the voice, CHAP per section, an ordered CTOC, USLT."""
-    from mutagen.id3 import CHAP, CTOC, ID3, TDRC, TIT2, TLAN, TPE1, TXXX, USLT, CTOCFlags
+def tag_mp3(path: Path, doc: Document, parts: list[Chapter], voice: str, profile: str = spec.DEFAULT_DELIVERY) -> None:
+    """Write ID3v2.4: title, artist, date, language, the voice, the delivery profile, an ordered CTOC, then one
+    CHAP per section in time order (a player that ignores the CTOC lists the opening first), then USLT."""
+    from mutagen.id3 import CHAP, CTOC, TDRC, TIT2, TLAN, TPE1, TXXX, USLT, CTOCFlags
 
     language = iso_639_2(doc.meta.language)
-    tags = ID3()
+    tags = ordered_id3()
     tags.add(TIT2(encoding=3, text=[doc.meta.title]))
     if doc.meta.publisher:
         tags.add(TPE1(encoding=3, text=[doc.meta.publisher]))
     tags.add(TDRC(encoding=3, text=[doc.meta.date.isoformat()]))
     tags.add(TLAN(encoding=3, text=[language]))
     tags.add(TXXX(encoding=3, desc="narrator", text=[f"espeak-ng {voice}"]))
+    tags.add(TXXX(encoding=3, desc=spec.PROFILE_TAG, text=[spec.delivery(profile).name]))
     ids = [f"ch{number}" for number in range(1, len(parts) + 1)]
+    flags = CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED
+    tags.add(
+        CTOC(element_id="toc", flags=flags, child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=[doc.meta.title])])
+    )
     for element, part in zip(ids, parts, strict=True):
         title = TIT2(encoding=3, text=[part.title])
         tags.add(
@@ -197,9 +209,31 @@ def tag_mp3(path: Path, doc: Document, parts: list[Chapter], voice: str) -> None
                 sub_frames=[title],
             )
         )
-    flags = CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED
-    tags.add(
-        CTOC(element_id="toc", flags=flags, child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=[doc.meta.title])])
-    )
     tags.add(USLT(encoding=3, lang=language, desc="transcript", text=transcript(doc)))
     tags.save(str(path), v2_version=4, v1=0, padding=lambda info: 0)
+
+
+def ordered_id3():
+    """An empty ID3 tag that stores its frames in the order they were added.
+
+    mutagen's own writer sorts frames by size (so the CHAP frames came out ch2, ch3, CTOC, ch1);
+    this overrides its one frame-joining method, `_write` (mutagen 1.45 to 1.48), with the same
+    per-frame serializer. tests/formats/audio/test_profiles.py reads the raw frame order back.
+    """
+    from mutagen.id3 import ID3
+    from mutagen.id3._tags import save_frame
+
+    class OrderedID3(ID3):
+        def _write(self, config) -> bytearray:
+            return bytearray().join(save_frame(frame, config=config) for frame in self.values())
+
+    return OrderedID3()
+
+
+def tag_m4b(path: Path, profile: str) -> None:
+    """Record the delivery profile in the M4B as a freeform iTunes tag (ffprobe lists it by its name)."""
+    from mutagen.mp4 import MP4, MP4FreeForm
+
+    audio = MP4(str(path))
+    audio.tags[f"----:com.apple.iTunes:{spec.PROFILE_TAG}"] = [MP4FreeForm(spec.delivery(profile).name.encode())]
+    audio.save(padding=lambda info: 0)

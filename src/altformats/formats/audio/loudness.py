@@ -105,6 +105,18 @@ def integrated(samples: np.ndarray, rate: int) -> float:
     return gated(weighted(samples, rate), rate)
 
 
+def rms_level(samples: np.ndarray) -> float:
+    """The RMS level (dBFS, a full-scale square wave at 0) of the whole of `samples`, as ACX measures it."""
+    power = float(np.mean(samples * samples)) if samples.size else 0.0
+    return 10 * np.log10(power) if power > 0 else float("-inf")
+
+
+def sample_peak(samples: np.ndarray) -> float:
+    """The largest sample (dBFS)."""
+    top = float(np.max(np.abs(samples))) if samples.size else 0.0
+    return 20 * np.log10(top) if top > 0 else float("-inf")
+
+
 TRUE_PEAK_TAPS = 12  # taps per phase of the 4x interpolator (BS.1770-4 Annex 2 uses 12 too)
 
 

@@ -12,18 +12,20 @@ from dataclasses import dataclass
 
 from altformats.errors import AltformatsError
 from altformats.formats.audio.files import PROFILES
+from altformats.formats.audio.spec import DEFAULT_DELIVERY, delivery
 from altformats.text import primary_language
 
 PROFILE_VARIABLE = "ALTFORMATS_AUDIO_PROFILE"
 RATE_VARIABLE = "ALTFORMATS_AUDIO_RATE"
 VOICES_VARIABLE = "ALTFORMATS_AUDIO_VOICES"  # "en=gmw/en-US,fr=roa/fr": an espeak-ng voice per language
-DEFAULT_PROFILE = "standard"
+DEFAULT_PROFILE = DEFAULT_DELIVERY  # podcast; "standard" is its alias
 DEFAULT_RATE = 175  # words per minute: espeak-ng's clear pace for reading a document aloud
 
 
 @dataclass(frozen=True)
 class Options:
-    """How a document is narrated and encoded: the encoder profile (files.PROFILES), the speaking rate
+    """How a document is narrated and encoded: the delivery profile (spec.DELIVERIES, by its own name, never
+    an alias), the speaking rate
     and the voices chosen per language (BCP 47 tag or primary subtag -> espeak-ng voice id)."""
 
     profile: str
@@ -47,7 +49,7 @@ def _profile(profile: str | None, environ: Mapping[str, str]) -> str:
     value = value or DEFAULT_PROFILE
     if value not in PROFILES:
         raise AltformatsError(f"{source}={value!r}: unknown audio profile; known: {', '.join(PROFILES)}")
-    return value
+    return delivery(value).name
 
 
 def _rate(rate: int | None, environ: Mapping[str, str]) -> int:

@@ -303,12 +303,15 @@ def _cardinal(n: int) -> list[str]:
     raise AssertionError(n)
 
 
-def compare(model, doc: Document, edition: str, path: Path) -> list[Difference]:
-    """Every cue of `path` whose recognised words are further than MAX_WER from its written words."""
+def compare(model, doc: Document, edition: str, path: Path, cues: list[CaptionCue] | None = None) -> list[Difference]:
+    """Every cue of `path` whose recognised words are further than MAX_WER from its written words.
+
+    The cues are the captions beside the file, or those given (the synchronized editions' clips).
+    """
     from altformats.parity import Difference
 
     lines = [block.line for block in doc.reading_blocks()]
-    heard = recognise(model, decode(path), read_cues(path.with_suffix(".vtt")))
+    heard = recognise(model, decode(path), read_cues(path.with_suffix(".vtt")) if cues is None else cues)
     differences = []
     for cue in heard:
         if cue.failed:

@@ -24,15 +24,7 @@ from altformats.parity import Difference
 TOLERANCE = 0.05
 
 
-@dataclass(frozen=True)
-class TagDifference(Difference):
-    """A difference in a tag or a chapter: `where` names it (the TIT2 frame, chapter 2)."""
-
-    where: str = ""
-
-    def __str__(self) -> str:
-        source = f" (source line {self.line})" if self.line else ""
-        return f"{self.edition}: {self.where}{source}: expected {self.expected!r}, found {self.found!r}"
+TagDifference = Difference  # a difference named by `where` (parity.Difference)
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,64 @@ lays out the sound by these rules, the reader and the checker hold the files to 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import NamedTuple
 
 RATE = 44_100  # the editions' sample rate: ffmpeg doubles espeak-ng's 22,050 Hz exactly
-TARGET_LUFS = -16.0  # integrated loudness of the decoded MP3
-TRUE_PEAK_LIMIT = -1.0  # dBTP, on the decoded MP3
-# Pauses in seconds: options are data. A section starts at every heading.
+TARGET_LUFS = -16.0  # integrated loudness of the decoded MP3 (the podcast profile's)
+TRUE_PEAK_LIMIT = -1.0  # dBTP, on the decoded MP3 (the podcast profile's)
+# Pauses in seconds: options are data. A section starts at every heading. A delivery profile
+# may ask for a longer lead and tail (ACX's room tone at the head and tail).
 PAUSES = {"lead": 0.30, "sentence": 0.45, "block": 0.80, "section": 1.30, "tail": 0.60}
+# The ID3 TXXX description and MPEG-4 freeform name that record the delivery profile in each file;
+# ffprobe lists either as a tag of this name, so the checker holds the file to that profile.
+PROFILE_TAG = "altformats profile"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A delivery profile's targets, measured on the decoded file.
+
+    `meter` is "loudness" (integrated LUFS, ITU-R BS.1770, with the true peak in dBTP) or "rms"
+    (ACX: the RMS level of the whole file in dBFS, with the sample peak in dBFS). `room_tone` is
+    the level (dBFS RMS) of the low noise laid under the whole narration, None for digital silence;
+    `noise_floor` the most the head and tail may measure, and `head`/`tail` the seconds of room tone
+    they must last (ACX: 0.5-1 s and 1-5 s).
+    """
+
+    name: str
+    meter: str
+    level: float
+    tolerance: float
+    peak: float
+    kbps: int
+    lead: float = PAUSES["lead"]
+    tail: float = PAUSES["tail"]
+    room_tone: float | None = None
+    noise_floor: float | None = None
+    head_range: tuple[float, float] | None = None
+    tail_range: tuple[float, float] | None = None
+
+
+# Delivery profiles: options are data. podcast is the default (what "standard" was, kept as an alias);
+# high is podcast loudness at 192 kbps.
+DELIVERIES = {
+    "podcast": Delivery("podcast", "loudness", TARGET_LUFS, 1.0, TRUE_PEAK_LIMIT, 64),
+    "acx": Delivery(
+        "acx", "rms", -20.0, 2.0, -3.5, 192, lead=0.75, tail=2.0, room_tone=-65.0, noise_floor=-60.0,
+        head_range=(0.5, 1.0), tail_range=(1.0, 5.0),
+    ),
+    "broadcast": Delivery("broadcast", "loudness", -23.0, 0.5, -1.0, 192),  # EBU R128
+    "high": Delivery("high", "loudness", TARGET_LUFS, 1.0, TRUE_PEAK_LIMIT, 192),
+}  # fmt: skip
+ALIASES = {"standard": "podcast"}
+DEFAULT_DELIVERY = "podcast"
+
+
+def delivery(name: str) -> Delivery:
+    """The delivery profile called `name` (an alias gives the profile it stands for); KeyError if unknown."""
+    return DELIVERIES[ALIASES.get(name, name)]
+
 
 # A WebVTT cue identifier: b<block>-<role>-s<sentence>, block and sentence 1-based; a role may hold hyphens.
 CUE_ID = re.compile(r"^b(\d+)-([\w-]+)-s(\d+)$")

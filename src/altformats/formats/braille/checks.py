@@ -3,7 +3,7 @@
 A .brf file: only North American ASCII braille characters, every line ended
 by CR LF, pages separated by a form feed, at most 40 cells a line and 25
 lines a page, a page number at the right of line 25 and nowhere else, pages
-numbered p1, p2, ... then 1, 2, ... in order. A .brl.txt proof copy: the same
+numbered t1, t2, ... (the transcriber's) then 1, 2, ... in order. A .brl.txt proof copy: the same
 with Unicode braille cells and LF line ends.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from altformats.formats.braille.louis import BLANK, FROM_ASCII, TO_ASCII, unicode_braille
-from altformats.formats.braille.spec import PAGE_LINES, PRELIMINARY, WIDTH
+from altformats.formats.braille.spec import PAGE_LINES, TRANSCRIBER, WIDTH
 
 
 def check(paths: list[Path]) -> dict[Path, list[str]]:
@@ -61,16 +61,16 @@ def _page_findings(n: int, lines: list[str], proof: bool) -> list[str]:
 
 
 def _numbering_findings(numbers: list[str], proof: bool) -> list[str]:
-    """Preliminary pages (p1, p2, ...) first, then the body; no page number twice.
+    """The transcriber's pages (t1, t2, ...) first, then the body; no page number twice.
 
     How the digits are written depends on the code (French braille uses
     Antoine's digits), so only the order and uniqueness are checked here.
     """
     cells = [n.replace(BLANK, " ") if proof else unicode_braille(n) for n in numbers]
-    preliminary = [c.startswith(PRELIMINARY) for c in cells]
+    preliminary = [c.startswith(TRANSCRIBER) for c in cells]
     found = []
     if preliminary != sorted(preliminary, reverse=True):
-        found.append("brf: preliminary pages (p1, p2, ...) must come before the body")
+        found.append("brf: the transcriber's pages (t1, t2, ...) must come before the body")
     if len(set(cells)) != len(cells):
         found.append("brf: two pages have the same number")
     return found

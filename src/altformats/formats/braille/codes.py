@@ -7,13 +7,26 @@ the written cells with the same translation, so both must use this one.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from altformats.document.model import Abbr, Emphasis, FootnoteRef, Inline, LineBreak, Strong, Text
+from altformats.document.model import (
+    Abbr,
+    Emphasis,
+    FootnoteRef,
+    Inline,
+    LineBreak,
+    Link,
+    Strong,
+    Table,
+    Text,
+    inline_text,
+)
 from altformats.errors import AltformatsError
 from altformats.formats.braille.louis import BLANK, spelled_out, to_braille
+from altformats.formats.braille.spec import BULLET, CENTRED_MARGIN, CONTINUATION, LABEL, TRANSCRIBER, WIDTH
 from altformats.text import primary_language
 
 
@@ -24,34 +37,83 @@ class Code:
     table: str
     name: str
     emphasis: str = ""  # the code's emphasis indicators (a regex on cells): set = italic and bold are shown
+    bullet: str = BULLET  # a bulleted item's marker: the table's own sign for "\u2022" where it has one
+    enclose: str = ""  # cells before and after a change of type, where the code marks emphasis so (CBE)
+    numbers: str = ""  # the uncontracted table page numbers are written in (a page number is never contracted)
+    symbols: tuple[Symbol, ...] = ()  # the special symbols its body may use (§2.5)
 
 
 # UEB's italic (dots 46) and bold (dots 45) indicators: symbol, word, passage, terminator.
 # liblouis's UEB tables use these cells for nothing else; back-translation does not know them.
 UEB_EMPHASIS = "[\u2828\u2818][\u2806\u2802\u2836\u2804]"
 ITALIC, BOLD = 0x0001, 0x0004  # liblouis typeforms for Emphasis and Strong
+CHANGE = "\u2814"  # CBE's dots 35, before and after a change of type (Signografia basica)
+HYPHEN = "\u2824"  # the list marker of codes whose table has no sign for a bullet
+# The special symbols each code's body may use, as regexes on its cells (the page lists those it finds).
+CONTINUED = f"{CONTINUATION}$"  # on a line's end: a word divided over lines
+Symbol = tuple[str, str, str]  # a regex on a body line's cells, its meaning's key (spec.Words.meanings), its sign
+
+
+def _symbols(bullet: str, *more: Symbol) -> tuple[Symbol, ...]:
+    """A code's special symbols: its bullet, the `more` it has, and the line continuation indicator."""
+    return ((f"^{bullet}(\u2800|$)", "bullet", bullet), *more, (CONTINUED, "continuation", CONTINUATION))
+
+
+UEB_SYMBOLS = _symbols(
+    BULLET,
+    ("\u2828[\u2806\u2802\u2836]", "italic", "\u2828\u2802"),
+    ("\u2818[\u2806\u2802\u2836]", "bold", "\u2818\u2802"),
+)
+FR_BULLET = "\u282a\u2815"  # liblouis's French and Portuguese tables' sign for "\u2022"
+FR_SYMBOLS = _symbols(FR_BULLET)
+HYPHEN_SYMBOLS = _symbols(HYPHEN)
 
 # Which braille each language gets, by grade (1 uncontracted, 2 contracted),
 # and the grade used unless ALTFORMATS_BRAILLE_GRADE says otherwise.
 CODES: dict[str, dict[int, Code]] = {
     "en": {
-        1: Code("en-ueb-g1.ctb", "Unified English Braille, uncontracted (grade 1)", emphasis=UEB_EMPHASIS),
-        2: Code("en-ueb-g2.ctb", "Unified English Braille, contracted (grade 2)", emphasis=UEB_EMPHASIS),
+        1: Code("en-ueb-g1.ctb", "Unified English Braille, uncontracted (grade 1)", UEB_EMPHASIS, symbols=UEB_SYMBOLS),
+        2: Code(
+            "en-ueb-g2.ctb",
+            "Unified English Braille, contracted (grade 2)",
+            UEB_EMPHASIS,
+            numbers="en-ueb-g1.ctb",
+            symbols=UEB_SYMBOLS,
+        ),
     },
     "es": {
-        1: Code("es-g1.ctb", "Braille español integral (grado 1)"),
+        1: Code(
+            "es-g1.ctb",
+            "Braille español integral (grado 1)",
+            emphasis=CHANGE,
+            bullet=HYPHEN,
+            enclose=CHANGE,
+            symbols=_symbols(HYPHEN, (CHANGE, "change", CHANGE)),
+        ),
     },
     "fr": {
-        1: Code("fr-bfu-comp6.utb", "Braille français intégral"),
-        2: Code("fr-bfu-g2.ctb", "Braille français abrégé"),
+        1: Code("fr-bfu-comp6.utb", "Braille français intégral", bullet=FR_BULLET, symbols=FR_SYMBOLS),
+        2: Code(
+            "fr-bfu-g2.ctb",
+            "Braille français abrégé",
+            bullet=FR_BULLET,
+            numbers="fr-bfu-comp6.utb",
+            symbols=FR_SYMBOLS,
+        ),
     },
-    "de": {1: Code("de-g1.ctb", "Deutsche Vollschrift")},
+    "de": {1: Code("de-g1.ctb", "Deutsche Vollschrift", bullet=HYPHEN, symbols=HYPHEN_SYMBOLS)},
     "pt": {
-        1: Code("pt-pt-g1.utb", "Braille português integral"),
-        2: Code("pt-pt-g2.ctb", "Braille português abreviado"),
+        1: Code("pt-pt-g1.utb", "Braille português integral", bullet=FR_BULLET, symbols=FR_SYMBOLS),
+        2: Code(
+            "pt-pt-g2.ctb",
+            "Braille português abreviado",
+            bullet=FR_BULLET,
+            numbers="pt-pt-g1.utb",
+            symbols=FR_SYMBOLS,
+        ),
     },
-    "nl": {1: Code("nl-NL-g0.utb", "Nederlandse braille")},
-    "ar": {1: Code("ar-ar-g1.utb", "برايل عربي غير مختصر (الدرجة الأولى)")},
+    "nl": {1: Code("nl-NL-g0.utb", "Nederlandse braille", bullet=HYPHEN, symbols=HYPHEN_SYMBOLS)},
+    "ar": {1: Code("ar-ar-g1.utb", "برايل عربي غير مختصر (الدرجة الأولى)", symbols=_symbols(BULLET))},
 }
 # Spanish (es-g2) and German (de-g2) contracted braille are left out: liblouis
 # back-translates them too poorly (75-87%, 35% of words) for the check to prove them.
@@ -89,8 +151,54 @@ def code_for(language: str, grade: int | None = None) -> Code:
 def cells(code: Code, content: str | tuple[Inline, ...]) -> str:
     """One block's text (or inlines, whose emphasis the code may show) in braille, one blank cell between words."""
     text, forms = typed_text(code, content)
+    if code.enclose and any(forms):
+        return BLANK.join(_enclosed(code, text, forms).split(BLANK))
     typeform = forms if code.emphasis and any(forms) else None
     return BLANK.join(to_braille(code.table, text, typeform).split(BLANK))
+
+
+def _enclosed(code: Code, text: str, forms: list[int]) -> str:
+    """`text` translated run by run, each emphasised run between the code's change-of-type signs.
+
+    A run ends at a word boundary where it can (its spaces stay outside the signs), so
+    liblouis translates whole words, as it does the unemphasised text.
+    """
+    runs: list[tuple[str, bool]] = []
+    for char, form in zip(text, forms, strict=True):
+        marked = bool(form) and char != " "
+        if runs and (runs[-1][1] == marked or char == " "):
+            runs[-1] = (runs[-1][0] + char, runs[-1][1])
+        else:
+            runs.append((char, marked))
+    out = []
+    for run, marked in runs:
+        body = run.rstrip(" ")
+        braille = to_braille(code.table, body) if body else ""
+        out.append((code.enclose + braille + code.enclose if marked else braille) + BLANK * (len(run) - len(body)))
+    return "".join(out)
+
+
+def symbols_used(code: Code, lines: list[str]) -> list[tuple[str, str]]:
+    """The special symbols (sign, meaning's key) that body `lines` (Unicode braille, spaces for blanks) use, in order."""
+    rows = [line.strip().replace(" ", BLANK) for line in lines]
+    return [(sign, key) for pattern, key, sign in code.symbols if any(re.search(pattern, row) for row in rows)]
+
+
+def page_number(code: Code, number: int, transcriber: bool = False) -> str:
+    """A braille page number as the code writes it, uncontracted; t1, t2, ... on the transcriber's pages (§2.2)."""
+    table = code.numbers or code.table
+    digits = to_braille(table, str(number))
+    return TRANSCRIBER + digits if transcriber else digits
+
+
+def running_head(code: Code, title: str) -> str:
+    """The running head (§1.8): the title's first words whose braille fits centred, with 3 blank cells each side."""
+    words = title.split()
+    for k in range(len(words), 0, -1):
+        head = cells(code, " ".join(words[:k]))
+        if len(head) <= WIDTH - 2 * CENTRED_MARGIN:
+            return head
+    return cells(code, words[0])[: WIDTH - 2 * CENTRED_MARGIN] if words else ""
 
 
 def typed_text(code: Code, content: str | tuple[Inline, ...]) -> tuple[str, list[int]]:
@@ -125,6 +233,30 @@ def _runs(inlines: tuple[Inline, ...], form: int) -> Iterator[tuple[str, int]]:
             yield node.text, form
         elif isinstance(node, LineBreak):
             yield " ", form
+        elif isinstance(node, Link) and not node.shows_target:  # its address follows its words, unemphasised
+            yield from _runs(node.children, form)
+            yield f" ({node.target.removeprefix('mailto:')})", 0
         else:
             extra = ITALIC if isinstance(node, Emphasis) else BOLD if isinstance(node, Strong) else 0
             yield from _runs(node.children, form | extra)
+
+
+def listed(table: Table) -> list[tuple[tuple[Inline, ...], bool]]:
+    """A table in listed format (§11): each text cell, row by row, and whether it is its row's first.
+
+    A body cell is given with its column heading ("Heading: value"), as the
+    reading order of table.text_cells(), so a reader meets each value with what it means.
+    """
+    heads = table.head[-1].cells if table.head else ()
+    entries = []
+    rows = [(row, True) for row in table.head] + [(row, False) for row in table.body]
+    for row, in_head in rows:
+        first = True
+        for j, cell in enumerate(row.cells):
+            if not inline_text(cell.children).strip():
+                continue
+            head = heads[j].children if not in_head and j < len(heads) else ()
+            label = (*head, Text(LABEL, cell.line)) if inline_text(head).strip() else ()
+            entries.append(((*label, *cell.children), first))
+            first = False
+    return entries

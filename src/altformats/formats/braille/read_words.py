@@ -109,6 +109,24 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
     Ambiguity(  # "eur" is dots 46, the capital sign too: a capital inside a word comes back as "eur"
         "capital-in-word-as-eur", ("fr-bfu-g2.ctb",), "iciDe", "icieurde", r"(?<=[^\W\d_])[^\W\d_]", _eur, "source"
     ),
+    Ambiguity(  # a link's address, written after its words in parentheses, reads back in the code's own letters
+        "address-in-the-codes-letters",  # (Arabic letters, French groupsigns): the cells prove it, not its words
+        ("fr-bfu-g2.ctb", "ar-ar-g1.utb", "nl-NL-g0.utb", "pt-pt-g2.ctb"),
+        "voir (https://www.who.int/a-b)",
+        "voir (https://www.who.intaia-b)",
+        r" ?\([^()\s]*[:@][^()\s]*\)",
+        "",
+        "both",
+    ),
+    Ambiguity(  # German Vollschrift marks no capitals (de-g1.ctb writes none): words are compared in small letters
+        "no-capital-sign",
+        ("de-g1.ctb",),
+        "Fact Sheet",
+        "fact sheet",
+        r"[^\W\d_]+",
+        lambda m: m.group(0).lower(),
+        "both",
+    ),
     Ambiguity(  # braille has one set of digit signs: Arabic braille's 16 comes back as ١٦
         "digits-of-any-script", (), "16", "١٦", r"(?![0-9])\d", lambda m: str(unicodedata.digit(m.group(0))), "both"
     ),

@@ -1,7 +1,12 @@
-"""The braille writer: a document's preliminary and body pages, written as a BRF file and a Unicode-braille proof."""
+"""The braille writer: a document's transcriber's pages and body pages, written as a BRF file and a Unicode proof.
+
+write() returns the pages (a list of pages, each a list of rows of cells) that
+every serialization of the edition writes: the BRF and proof copy here.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from altformats import templating
@@ -21,58 +26,153 @@ from altformats.document.model import (
 )
 from altformats.errors import AltformatsError, Problem
 from altformats.formats.braille import louis as liblouis
-from altformats.formats.braille.codes import Code, cells, code_for
-from altformats.formats.braille.layout import Block, page_text, paginate
-from altformats.formats.braille.spec import PRELIMINARY, note_for
+from altformats.formats.braille.codes import Code, cells, code_for, listed, page_number, running_head, symbols_used
+from altformats.formats.braille.layout import Block, number_page, page_text, paginate
+from altformats.formats.braille.spec import (
+    BLANK_AFTER,
+    TEXT_LINES,
+    Authority,
+    authority_for,
+    heading_style,
+    transcriber,
+    transcription_year,
+    words_for,
+)
 from altformats.output import write_text
 
 Styled = tuple[tuple[Inline, ...], dict]  # a reading block's inlines and the keyword arguments of its Block
+SYMBOLS = "@symbols"  # the template's line where the special symbols page goes
+NEW_PAGE = "@page"  # the template's line that starts a new page
 
 
-def write(doc: Document, grade: int | None, templates: str | None, brf: Path, proof: Path) -> None:
-    """Write `doc` in the braille code of its language (and `grade`) as `brf` and its Unicode proof copy `proof`."""
+def interpoint_default() -> bool:
+    """Interpoint (double-sided) embossing when ALTFORMATS_BRAILLE_INTERPOINT is 1; single-sided by default."""
+    return os.environ.get("ALTFORMATS_BRAILLE_INTERPOINT", "") in ("1", "yes", "true")
+
+
+def write(
+    doc: Document, grade: int | None, templates: str | None, brf: Path, proof: Path, interpoint: bool = False
+) -> list[list[list[str]]]:
+    """Write `doc` in the braille code of its language (and `grade`) as `brf` and its proof copy.
+
+    Returns the pages in their sections (the transcriber's pages, then the body): the PEF carries them.
+    """
+    sections = edition_sections(doc, grade, templates, interpoint)
+    pages = [page for section in sections for page in section]
+    # BRF: CR LF ends every line (as embossers expect), a form feed starts every page after the first
+    write_text(brf, liblouis.ascii_braille(page_text(pages, "\r\n")))
+    write_text(proof, page_text(pages, "\n").replace(" ", liblouis.BLANK))
+    return sections
+
+
+def edition_sections(
+    doc: Document, grade: int | None, templates: str | None, interpoint: bool
+) -> list[list[list[str]]]:
+    """Every page of the edition: the transcriber's pages (t1, t2, ...), then the body (1, 2, ...)."""
     try:
         code = code_for(doc.meta.language, grade)
     except AltformatsError as error:  # say which document asked for it
         raise AltformatsError([Problem(str(doc.path), None, p.message) for p in error.problems]) from None
-    pages = preliminary_pages(doc, code, templates) + body_pages(doc, code)
-    # BRF: CR LF ends every line (as embossers expect), a form feed starts every page after the first
-    write_text(brf, liblouis.ascii_braille(page_text(pages, "\r\n")))
-    write_text(proof, page_text(pages, "\n").replace(" ", liblouis.BLANK))
+    authority = authority_for(doc.meta.language)
+    body = body_pages(doc, code, authority)
+    heads = authority.running_head  # line 1 of every body page but the first is the running head, not text
+    symbols = symbols_used(code, [line for n, page in enumerate(body) for line in page[1 if heads and n else 0 : -1]])
+    count = 1
+    for _ in range(4):  # the title page gives the number of the last t page, which its own length may change
+        front = transcriber_pages(doc, code, authority, templates, symbols, count, len(body), interpoint)
+        if len(front) == count:
+            break
+        count = len(front)
+    return [front, body]
 
 
-def body_pages(doc: Document, code: Code) -> list[list[str]]:
-    """The document's reading blocks laid out on pages numbered 1, 2, ..."""
+def body_pages(doc: Document, code: Code, authority: Authority) -> list[list[str]]:
+    """The document's reading blocks laid out on pages numbered 1, 2, ..., with the closing line if any."""
     blocks = []
     for content, layout in styled_blocks(doc):
         if "number" in layout:  # a numbered item shows its print number, as braille
             number = layout.pop("number")
             layout = {**layout, "marker": cells(code, number)}
+        elif layout.get("style") == "item":
+            layout = {**layout, "marker": code.bullet}
         blocks.append(Block(cells(code, content), **layout))
-    return paginate(blocks, lambda n: liblouis.to_braille(code.table, str(n)))
+    if authority.closing:
+        blocks.append(Block(cells(code, words_for(doc.meta.language).closing), "centred", blank_before=True))
+    head = running_head(code, doc.meta.title) if authority.running_head else ""
+    return paginate(blocks, lambda n: page_number(code, n), head)
 
 
-def preliminary_pages(doc: Document, code: Code, templates: str | None) -> list[list[str]]:
-    """The title page and transcriber's note (templates/braille/note.txt.j2), then the code's name, on p1, p2, ...
-
-    A centred line is set apart by blank lines, as a heading in the body is, so that
-    the reader can tell each line of the title page from the next.
-    """
-    note = templating.render(
-        "braille/note.txt.j2", templates, doc=doc, code=code.name, note=note_for(doc.meta.language)
+def transcriber_pages(
+    doc: Document,
+    code: Code,
+    authority: Authority,
+    templates: str | None,
+    symbols,
+    last_t: int,
+    last: int,
+    interpoint: bool,
+) -> list[list[str]]:
+    """The title page (§2.3), special symbols page (§2.5) and transcriber's notes page (§2.6), numbered t1, t2, ..."""
+    words = words_for(doc.meta.language)
+    text = templating.render(
+        "braille/note.txt.j2",
+        templates,
+        doc=doc,
+        code=code.name,
+        note=words.note,
+        transcribed_by=words.transcribed_by.format(transcriber()),
+        year=str(transcription_year(doc.meta.date.year)),
+        volume=words.volume.format(t=last_t, n=last),
+        authority=authority.name,
     )
+    pages: list[list[str]] = []
+    for section in _sections(text.splitlines()):
+        section_blocks = _symbol_blocks(code, words, symbols) if section == [SYMBOLS] else _line_blocks(code, section)
+        if not section_blocks:
+            continue
+        if interpoint and len(pages) % 2:  # interpoint: every section starts on a right-hand page
+            pages.append([])
+        pages.extend(page[:-1] for page in paginate(section_blocks, str))
+    if interpoint and len(pages) % 2:  # and so does the body
+        pages.append([])
+    return [number_page(page[:TEXT_LINES], page_number(code, n, True)) for n, page in enumerate(pages, start=1)]
+
+
+def _sections(lines: list[str]) -> list[list[str]]:
+    """The template's lines cut at each new-page line; the symbols line is a section of its own."""
+    sections: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip() in (NEW_PAGE, SYMBOLS):
+            sections.append([])
+            if line.strip() == SYMBOLS:
+                sections[-1:] = [[SYMBOLS], []]
+            continue
+        sections[-1].append(line)
+    return [s for s in sections if any(line.strip() for line in s)]
+
+
+def _line_blocks(code: Code, lines: list[str]) -> list[Block]:
+    """One block a line: "#" centres it; an empty line leaves a blank line; the first line is on line 1."""
     blocks: list[Block] = []
     blank = False
-    for line in [*note.splitlines(), code.name]:
+    for line in lines:
         text = normalise(line.removeprefix("#"))
-        if not text:  # an empty line in the template is a blank line on the page
+        if not text:
             blank = bool(blocks)
             continue
-        centred = line.startswith("#")
-        style = "centred" if centred else "paragraph"
-        blocks.append(Block(cells(code, text), style, blank_before=blank or centred, blank_after=centred))
+        style = "centred" if line.startswith("#") else "paragraph"
+        blocks.append(Block(cells(code, text), style, blank_before=blank))
         blank = False
-    return paginate(blocks, lambda n: PRELIMINARY + liblouis.to_braille(code.table, str(n)))
+    return blocks
+
+
+def _symbol_blocks(code: Code, words, symbols: list[tuple[str, str]]) -> list[Block]:
+    """The special symbols page: its heading, then each sign at cell 1 with its meaning (§2.5)."""
+    if not symbols:
+        return []
+    rows = [Block(f"{sign}{liblouis.BLANK}{cells(code, words.meanings[key])}", "hanging") for sign, key in symbols]
+    rows[0] = Block(rows[0].cells, "hanging", blank_before=True)
+    return [Block(cells(code, words.symbols), "centred"), *rows]
 
 
 def styled_blocks(doc: Document) -> list[Styled]:
@@ -90,14 +190,16 @@ def styled_blocks(doc: Document) -> list[Styled]:
 def _styled(block, level: int) -> list[Styled]:
     """One model block's reading blocks with their layout; lists nest by `level`."""
     if isinstance(block, Heading):
-        style = "centred" if block.level == 2 else "cell5"
-        return [(block.children, {"style": style, "blank_before": True, "blank_after": True})]
+        style = heading_style(block.level)
+        return [(block.children, {"style": style, "blank_before": True, "blank_after": BLANK_AFTER[style]})]
     if isinstance(block, Paragraph):
         return [(block.children, {"style": "paragraph"})]
     if isinstance(block, (Figure, Callout, DefinitionList)):
         return _set_apart(_sheet_blocks(block, level))
     if isinstance(block, Table):
-        return _set_apart([(cell.children, {"style": "hanging"}) for cell in block.text_cells()])
+        return _set_apart(
+            [(inlines, {"style": "entry", "level": 1 if first else 2}) for inlines, first in listed(block)]
+        )
     inner: list[Styled] = []
     if isinstance(block, Quote):
         for child in block.blocks:
@@ -112,17 +214,26 @@ def _styled(block, level: int) -> list[Styled]:
             children = [((), {"style": "item", "level": level}), *children]
         for k, child in enumerate(children):
             inner.append(child if k else (child[0], {**child[1], "style": "item", **marker}))
-    return _set_apart(inner) if level == 1 else inner
+    if level > 1:
+        return inner
+    depth = _depth(block)  # every item and continuation of the list runs over at one cell (§8)
+    return _set_apart([(content, {**layout, "depth": depth}) for content, layout in inner])
+
+
+def _depth(block: List) -> int:
+    """How deep a list nests: 1 for a list without nested lists."""
+    nested = [_depth(child) for item in block.items for child in item.blocks if isinstance(child, List)]
+    return 1 + max(nested, default=0)
 
 
 def _item_blocks(item, level: int) -> list[Styled]:
-    """A list item's blocks: paragraphs hang at the item's level, nested lists go one deeper."""
+    """A list item's blocks: its first paragraph hangs, further ones are continuations, nested lists go deeper."""
     found: list[Styled] = []
     for child in item.blocks:
         if isinstance(child, List):
             found.extend(_styled(child, level + 1))
         elif isinstance(child, Paragraph):
-            found.append((child.children, {"style": "hanging", "level": level}))
+            found.append((child.children, {"style": "continuation", "level": level}))
         else:
             found.extend(_styled(child, level))
     return found

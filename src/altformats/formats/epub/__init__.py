@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 from altformats.document.model import Document
-from altformats.errors import AltformatsError
 from altformats.formats.base import Build, Check, Format, Output, Proof
 from altformats.output import write_bytes
 
@@ -31,10 +30,7 @@ class EpubFormat(Format):
 
         path = self.outputs(doc, out_dir)[0].path
         data = build_epub(doc, build.templates, page_list=build if "pdf" in build.formats else None)
-        try:
-            write_bytes(path, data)
-        except OSError as error:
-            raise AltformatsError(f"{path}: could not write the EPUB: {error}") from None
+        write_bytes(path, data)  # an OSError is the build's to report, with the file's final path
         return [path]
 
     def read_back(self, path: Path) -> list[str]:

@@ -35,15 +35,7 @@ DUBLIN_CORE = ("identifier", "title", "language", "date", "publisher", "descript
 PAGE_FEATURES = ("pageBreakMarkers", "pageNavigation")  # claimed exactly when the book has page markers
 
 
-@dataclass(frozen=True)
-class PackageDifference(Difference):
-    """A difference outside the reading text: a metadata field, a nav or NCX entry, a zip entry."""
-
-    where: str = ""
-
-    def __str__(self) -> str:
-        line = f" (source line {self.line})" if self.line else ""
-        return f"{self.edition}: {self.where}{line}: expected {self.expected!r}, found {self.found!r}"
+PackageDifference = Difference  # a difference named by `where` (parity.Difference)
 
 
 @dataclass

@@ -141,8 +141,32 @@ def page_facts(doc: Document, edition: str, readings: list[PageReading]) -> list
     want_abbrs, want_links = _inline_facts(doc)
     got_abbrs = [(normalise(t), e) for r in readings for t, e in r.facts["abbrs"]]
     got_links = [href for r in readings for _, href in r.facts["links"]]
-    found += _sequence(edition, "abbr", [f"{t} = {e}" for t, e in want_abbrs], [f"{t} = {e}" for t, e in got_abbrs])
+    found += _sequence(edition, "abbr", [t for t, _ in want_abbrs], [t for t, _ in got_abbrs])
+    found += _expansions(edition, dict(want_abbrs), got_abbrs, doc)
     found += _sequence(edition, "link", want_links, got_links)
+    return found
+
+
+def _expansions(
+    edition: str, expansion: dict[str, str], got: list[tuple[str, str | None]], doc: Document
+) -> list[parity.Difference]:
+    """An abbreviation's expansion, wherever the page gives one (title), is the front matter's; and each
+    abbreviation is expanded somewhere: in a title, or in the words themselves ("missile defense (MD)").
+
+    Announcing the expansion at every use makes a screen reader say it twice beside its own words, so
+    the page may give it once (docs/html.md); what it may not do is give a wrong one, or none.
+    """
+    found = []
+    text = normalise(" ".join(block.text for block in doc.reading_blocks())).casefold()
+    for k, (abbr, title) in enumerate(got, start=1):
+        if title and abbr in expansion and title != expansion[abbr]:
+            found.append(parity.Difference(f"{edition} abbr {k}", None, None, f"{abbr} = {expansion[abbr]}", title))
+    given = {abbr for abbr, title in got if title}
+    for abbr, meaning in expansion.items():
+        if abbr not in given and normalise(meaning).casefold() not in text:
+            found.append(
+                parity.Difference(f"{edition} abbr {abbr}", None, None, f"{abbr} = {meaning}", "never expanded")
+            )
     return found
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from altformats.document.model import Document
 from altformats.formats.base import Build, Check, Format, Output, Proof
-from altformats.formats.pdf.editions import EDITIONS, LETTER, PAGE_OF, Edition
+from altformats.formats.pdf.editions import EDITIONS, LETTER, PAGE_OF, Edition, running_head
 from altformats.formats.pdf.read import struct_text_blocks
 from altformats.formats.pdf.read_facts import fact_differences
 from altformats.formats.pdf.read_layout import Furniture, page_order_differences
@@ -55,7 +55,7 @@ class PdfFormat(Format):
         document facts (language, title, links, what the tags say the page does not show), each against `doc`."""
         # The furniture is what the edition declares it prints, computed from the source.
         folio = PAGE_OF.get(primary_language(doc.meta.language), PAGE_OF["en"])
-        furniture = Furniture.of(doc, folio, print_address)
+        furniture = Furniture.of(doc, folio, print_address, running_head(doc.meta.title))
         return [
             Proof("parser", tuple(self.compare(doc, output))),
             Proof("page order", tuple(page_order_differences(output.edition, doc, output.path, furniture))),

@@ -17,7 +17,6 @@ content-stream decoding) and the shared structure-tree walk (tree.py).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -27,15 +26,7 @@ from altformats.formats.pdf.read_paint import Glyph, Painter
 from altformats.formats.pdf.tree import is_element, kids, walk
 from altformats.parity import Difference
 
-
-@dataclass(frozen=True)
-class FactDifference(Difference):
-    """A difference in a document fact: `where` names it (the catalog's /Lang, link 2, page 1 MCID 4)."""
-
-    where: str = ""
-
-    def __str__(self) -> str:
-        return f"{self.edition}: {self.where}: expected {self.expected!r}, found {self.found!r}"
+FactDifference = Difference  # a difference named by `where` (parity.Difference)
 
 
 def fact_differences(edition: str, doc: Document, path: Path) -> list[Difference]:

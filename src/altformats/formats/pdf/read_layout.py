@@ -60,18 +60,19 @@ class Line:
 class Furniture:
     """What an edition prints besides the reading text, as the source declares it."""
 
-    head: str  # the running head: the title (set in capitals)
+    head: str  # the running head the edition declares (its short title)
     folio: tuple[str, str, str]  # "Page N of M": the words before N, between N and M, after M
     # Printed link addresses "(address)", list labels ("3.", "•") and each table's head row
     # (repeated at the top of a page the table runs onto).
     inline: tuple[str, ...]
 
     @classmethod
-    def of(cls, doc: Document, folio: tuple[str, str, str], address: Callable[[str], str]) -> Furniture:
-        """The furniture `doc`'s editions print: `folio` its page label, `address` how a link's address prints."""
+    def of(cls, doc: Document, folio: tuple[str, str, str], address: Callable[[str], str], head: str) -> Furniture:
+        """The furniture `doc`'s editions print: `folio` its page label, `address` how a link's address
+        prints, `head` its running head (the edition's short title)."""
         links = [node for block in doc.reading_blocks() for node in _inlines(block.inlines)]
         addresses = {f"({address(link.target)})" for link in links if link.kind == "link" and not link.shows_target}
-        return cls(doc.meta.title, folio, tuple(sorted(addresses | set(_in_blocks(doc.blocks)))))
+        return cls(head, folio, tuple(sorted(addresses | set(_in_blocks(doc.blocks)))))
 
     def pattern(self) -> re.Pattern[str]:
         """Any run of inline furniture, compacted (no whitespace) and case-folded."""
@@ -139,15 +140,32 @@ def _ordered_blocks(page, rtl: bool) -> list:
     for block in blocks:
         if rows and _box(block).y0 < _first_line_bottom(rows[-1][0]):
             rows[-1].append(block)  # it starts beside the row's first line: a label, a table cell
+        elif rows and _continues(block, rows[-1]):
+            rows[-1].append(block)  # the rest of a cell pdftotext cut in two, in its cell's column
         else:
             rows.append([block])
     side = (lambda block: -_box(block).x1) if rtl else (lambda block: _box(block).x0)
     return [block for row in rows for block in sorted(row, key=side)]
 
 
+def _continues(block, row: list) -> bool:
+    """True if `block` starts within half a line of the row's bottom, in the column of one of its blocks:
+    the rest of a table cell that pdftotext gave as a block of its own."""
+    if len(row) < 2:  # only a row of blocks side by side (a table row) has cells to continue
+        return False
+    box = _box(block)
+    line = _first_line_bottom(row[0]) - _box(row[0]).y0  # a line's height: a cell's lines are closer than that
+    if box.y0 >= max(_box(other).y1 for other in row) + line / 2:
+        return False
+    return any(min(box.x1, _box(o).x1) - max(box.x0, _box(o).x0) > 0 for o in row)
+
+
 def _first_line_bottom(block) -> float:
     first = next(block.iter(f"{XHTML}line"), None)
     return _box(first if first is not None else block).y1
+
+
+ISOLATE_OPENERS = "("  # how the editions open a printed address (print_address, in <bdi dir="ltr">)
 
 
 def _line_text(line, rtl: bool) -> str:
@@ -160,9 +178,12 @@ def _line_text(line, rtl: bool) -> str:
             previous = words[k - 1][1]
             gap = previous.x0 - box.x1 if rtl else box.x0 - previous.x1
             pieces.append(" " if gap > SPACE_GAP * (box.y1 - box.y0) else "")
-        # pdftotext gives a word with no right-to-left letter in visual order, left to right
-        # (")/https://x.org(" for "(https://x.org/)"): right to left, character by character.
-        pieces.extend([text] if not rtl or _direction(text) == "R" else reversed(text))
+        # pdftotext gives a word with no right-to-left letter in visual order, left to right: taken
+        # right to left, character by character, its neutral edges ("NATO." printed ".NATO") fall
+        # back in place. A bracketed one is an isolated run (a printed address in <bdi dir="ltr">,
+        # brackets inside): it reads as it prints.
+        isolated = rtl and _direction(text) != "R" and text[:1] in ISOLATE_OPENERS and text[-1:] == ")"
+        pieces.extend([text] if not rtl or isolated or _direction(text) == "R" else reversed(text))
     return "".join(_left_to_right_runs(pieces) if rtl else pieces)
 
 
