@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import shutil
 
-import pytest
-
 from altformats import api, formats
 from altformats.formats.audio.script import script
-from conftest import FIXTURES
+from conftest import SHEET
 
 AUDIO = formats.get("audio")
-SHEET = FIXTURES / "sheets" / "heat-safety.md"
 
 
 def test_the_script_announces_figures_and_call_outs_and_says_note_marks():
@@ -26,13 +23,6 @@ def test_the_script_announces_figures_and_call_outs_and_says_note_marks():
     assert spoken[risk].endswith("at higher risk note 2.")
     roles = [u.role for u in script(doc)]
     assert roles.index("footnote-mark") < roles.index("publisher") < roles.index("translations") == len(roles) - 1
-
-
-@pytest.fixture(scope="module")
-def sheet(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sheet")
-    api.build([SHEET], ["audio"], out)
-    return api.load(SHEET), out
 
 
 def test_a_transcript_without_the_figure_fails(sheet, tmp_path, check_run):

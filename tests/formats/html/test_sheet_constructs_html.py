@@ -12,18 +12,9 @@ from pathlib import Path
 import pytest
 
 from altformats import api, formats
-from conftest import FIXTURES
+from conftest import SHEET
 
 HTML = formats.get("html")
-SHEET = FIXTURES / "sheets" / "heat-safety.md"
-
-
-@pytest.fixture(scope="module")
-def sheet(tmp_path_factory):
-    """The sheet, loaded, and the folder it is built in."""
-    out = tmp_path_factory.mktemp("sheet")
-    api.build([SHEET], ["html"], out)
-    return api.load(SHEET), out
 
 
 def proofs(doc, folder: Path, check_run) -> dict[str, formats.Proof]:
