@@ -111,10 +111,16 @@ def samples_built(sample_builds: Builds, request: pytest.FixtureRequest) -> Path
     return sample_builds.ensure(SAMPLES, needed_formats(request))
 
 
+@pytest.fixture(scope="session")
+def sheet_builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    # A folder of its own: tests that go over every folder of the samples' build must not meet it.
+    return Builds(tmp_path_factory.mktemp("sheet"))
+
+
 @pytest.fixture(scope="module")
-def sheet(sample_builds: Builds, request: pytest.FixtureRequest) -> tuple[Document, Path]:
+def sheet(sheet_builds: Builds, request: pytest.FixtureRequest) -> tuple[Document, Path]:
     """The fact sheet with every construct, loaded, and the folder it is built in (in this module's formats)."""
-    return api.load(SHEET), sample_builds.ensure([SHEET], needed_formats(request))
+    return api.load(SHEET), sheet_builds.ensure([SHEET], needed_formats(request))
 
 
 @pytest.fixture(scope="module")
