@@ -24,6 +24,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = sorted((FIXTURES / "samples").glob("*.md"))
 SAMPLE = {path.stem: path for path in SAMPLES}
 STRUCTURES = SAMPLE["structures"]
+# The fact sheet with every construct (figures, notes, glossary, call-outs, in-page links, colophon).
+SHEET = FIXTURES / "sheets" / "heat-safety.md"
 # Formats that refuse a sample's language with a clear error (docs/braille.md): the sample is built
 # in every other format, and tests/test_parity.py asserts the error.
 REFUSED = {"zh-missile-defense": {"braille"}}
@@ -107,6 +109,18 @@ def built(seed_builds: Builds, request: pytest.FixtureRequest) -> Path:
 def samples_built(sample_builds: Builds, request: pytest.FixtureRequest) -> Path:
     """The output folder with every sample built in the formats this module needs that take its language."""
     return sample_builds.ensure(SAMPLES, needed_formats(request))
+
+
+@pytest.fixture(scope="session")
+def sheet_builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    # A folder of its own: tests that go over every folder of the samples' build must not meet it.
+    return Builds(tmp_path_factory.mktemp("sheet"))
+
+
+@pytest.fixture(scope="module")
+def sheet(sheet_builds: Builds, request: pytest.FixtureRequest) -> tuple[Document, Path]:
+    """The fact sheet with every construct, loaded, and the folder it is built in (in this module's formats)."""
+    return api.load(SHEET), sheet_builds.ensure([SHEET], needed_formats(request))
 
 
 @pytest.fixture(scope="module")

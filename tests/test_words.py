@@ -3,7 +3,9 @@
 The source's words come from an extraction that shares no code with the reader: strip the front
 matter, link targets and reference definitions, decode entities, then keep the runs of letters and
 digits. Markdown's punctuation (markers, pipes, hashes) has no letters, so it drops out; emphasis
-asterisks are removed, since they may sit inside a word.
+asterisks are removed, since they may sit inside a word. An image gives its alt text and caption
+(alt "-", decorative, gives none); a ':::' line gives its title, or its kind's documented label
+(README "Source format"), and '::: description' and a closing ':::' give nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from altformats.document.model import normalise
 from conftest import FIXTURES, SAMPLES, SEED
 
 FORMATS: tuple[str, ...] = ()  # nothing here builds an edition
-SOURCES = [SEED, *SAMPLES, *sorted(FIXTURES.glob("*.md"))]
+SOURCES = [SEED, *SAMPLES, *sorted(FIXTURES.glob("*.md")), *sorted((FIXTURES / "sheets").glob("*.md"))]
+CALLOUT_LABELS = {"key-facts": "Key facts", "warning": "Warning", "note": "Note", "description": ""}
+IMAGE = re.compile(r'!\[([^\]]*)\]\([^)\s]*(?:\s+"([^"]*)")?\)')
+CONTAINER = re.compile(r"^:::[ \t]*([\w-]*)[ \t]*(.*)$", re.M)
 WORD = re.compile(r"[^\W_]+")
 LIST_MARKER = re.compile(r"^(?:[ \t]*(?:>[ \t]?|[-+*]|[0-9]{1,9}[.)])(?=[ \t]|$))+", re.M)
 
@@ -28,7 +33,9 @@ LIST_MARKER = re.compile(r"^(?:[ \t]*(?:>[ \t]?|[-+*]|[0-9]{1,9}[.)])(?=[ \t]|$)
 def source_words(text: str) -> list[str]:
     """The words of a source's body, extracted without the reader."""
     body = text.split("\n---\n", 1)[1]
-    body = re.sub(r"^ {0,3}\[[^\]]+\]:[ \t]*\S+.*$", "", body, flags=re.M)  # link reference definitions
+    body = IMAGE.sub(lambda m: ("" if m.group(1) == "-" else m.group(1)) + " " + (m.group(2) or ""), body)
+    body = CONTAINER.sub(lambda m: m.group(2) or CALLOUT_LABELS.get(m.group(1), m.group(1)), body)
+    body = re.sub(r"^ {0,3}\[(?!\^)[^\]]+\]:[ \t]*\S+.*$", "", body, flags=re.M)  # link reference definitions
     body = re.sub(r"\]\([^)\s]*\)", "]", body)  # inline link targets
     body = LIST_MARKER.sub("", body)  # a numbered item's number is a marker, not a word
     body = body.replace("*", "")  # emphasis may sit inside a word (CJK text has no spaces to split at)
@@ -36,7 +43,8 @@ def source_words(text: str) -> list[str]:
 
 
 def model_words(path: Path) -> list[str]:
-    body = api.load(path).reading_blocks()[len(api.load(path).masthead) :]
+    doc = api.load(path)
+    body = doc.reading_blocks()[len(doc.masthead) : len(doc.reading_blocks()) - len(doc.colophon)]
     return WORD.findall(" ".join(normalise(block.text) for block in body))
 
 

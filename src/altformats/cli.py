@@ -230,7 +230,7 @@ STARTER = """---
 title: "{title}"                  # required; the only level-1 heading of every edition
 date: {today}                     # required, YYYY-MM-DD: the date of issue, written out in each edition
 kind: Fact Sheet                  # read first, before office, place and date
-# publisher: U.S. Department of State  # optional: the PDF's and EPUB's publisher
+# publisher: U.S. Department of State  # optional: the colophon's first line; the PDF's and EPUB's publisher
 # office: Bureau of Public Affairs    # optional: read after kind
 # place: Washington, DC               # optional
 language: en                      # BCP 47; quote "no" (YAML would read it as false)
@@ -239,6 +239,14 @@ language: en                      # BCP 47; quote "no" (YAML would read it as fa
 #   NATO: North Atlantic Treaty Organization
 # pronunciations:                 # written form -> what a voice says (audio only; the words stay as written)
 #   ICBMs: I C B Ems
+# contact:                        # optional, the colophon's "Contact:" line: name, phone, email, each optional
+#   email: press@example.org
+# reference: FS-2024-001          # optional: the colophon's "Reference:" line
+# revised: 2024-07-15             # optional, YYYY-MM-DD: the colophon's "Revised:" line, written out
+# licence: Public domain          # optional: the colophon's licence or copyright line, as written
+# source_url: https://example.org/sheet  # optional, http or https: the colophon's "Original:" line
+# translations:                   # optional: BCP 47 tag -> the slug of this sheet in that language
+#   es: hoja-informativa
 ---
 
 ## About this fact sheet

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date as Date
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -25,7 +26,19 @@ KEYS: dict[str, Any] = {
     "summary": "",
     "abbreviations": {},
     "pronunciations": {},
+    # The colophon (README "Source format"): read after the body by every edition.
+    "contact": {},
+    "reference": "",
+    "revised": None,
+    "licence": "",
+    "source_url": "",
+    "translations": {},
 }
+# Keys whose default None means "absent", not "required".
+OPTIONAL = {"revised"}
+CONTACT_FIELDS = ("name", "phone", "email")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 DATE_FORMAT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Every edition can carry a date in these years: the EPUB's zip timestamps end in 2107, the PDF's
 # dates need four digits. A date outside them is almost surely a typing slip.
@@ -179,7 +192,7 @@ def validate(data: dict[str, Any], lines: dict[str, int], path: str, line: int) 
     for key, default in KEYS.items():
         if key in data:
             continue
-        if default is None:
+        if default is None and key not in OPTIONAL:
             problems.append(Problem(path, line, f"front matter: '{key}' is required"))
         else:
             values[key] = default
@@ -249,6 +262,52 @@ def _mapping(value: Any) -> Any:
     return result
 
 
+def _contact(value: Any) -> Any:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        return Failure(f"must be a mapping with {', '.join(CONTACT_FIELDS)}, got {_shown(value)}")
+    result: dict[str, str] = {}
+    for key, text in value.items():
+        if key not in CONTACT_FIELDS:
+            return Failure(f"has an unknown field {key!r}; its fields are {', '.join(CONTACT_FIELDS)}")
+        checked = _text(text)
+        if isinstance(checked, Failure):
+            return Failure(f"field {key!r} {checked.message}")
+        if key == "email" and not EMAIL.fullmatch(checked):
+            return Failure(f"field 'email' must be an address such as press@example.org, got {checked!r}")
+        result[key] = checked
+    return {key: result[key] for key in CONTACT_FIELDS if key in result}
+
+
+def _url(value: Any) -> Any:
+    checked = _text(value)
+    if isinstance(checked, Failure):
+        return checked
+    parts = urlsplit(checked)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in checked:
+        return Failure(f"must be an http or https address, got {checked!r}")
+    return checked
+
+
+def _translations(value: Any) -> Any:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        return Failure(f"must be a mapping of 'language: slug' lines, got {_shown(value)}")
+    result: dict[str, str] = {}
+    for tag, slug in value.items():
+        language = _language(tag)
+        if isinstance(language, Failure):
+            return Failure(f"entry {tag!r}: the key {language.message}")
+        if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+            return Failure(
+                f"entry {tag!r}: must be a slug (the source's file name, such as 'es-fact-sheet'), got {_shown(slug)}"
+            )
+        result[language] = slug
+    return result
+
+
 def first_control(text: str) -> str:
     """The first control character in `text` other than tab and newline, or ""."""
     for character in text:
@@ -277,4 +336,10 @@ CHECKS: dict[str, Callable[[Any], Any]] = {
     "summary": _text,
     "abbreviations": _mapping,
     "pronunciations": _mapping,
+    "contact": _contact,
+    "reference": _text,
+    "revised": _date,
+    "licence": _text,
+    "source_url": _url,
+    "translations": _translations,
 }

@@ -75,14 +75,28 @@ class Abbr:
     kind = "abbr"
 
 
-Inline = Text | LineBreak | Emphasis | Strong | Link | Abbr
+@dataclass(frozen=True)
+class FootnoteRef:
+    """A reference to a footnote: its mark, "[1]", is read where it stands (README "Proving the words")."""
+
+    number: int
+    line: int
+    kind = "noteref"
+
+    @property
+    def text(self) -> str:
+        """The mark every edition prints or says: the note's number in brackets."""
+        return f"[{self.number}]"
+
+
+Inline = Text | LineBreak | Emphasis | Strong | Link | Abbr | FootnoteRef
 
 
 def inline_text(inlines: tuple[Inline, ...]) -> str:
     """The written words of a run of inlines, exactly as they read."""
     parts: list[str] = []
     for node in inlines:
-        if isinstance(node, (Text, Abbr)):
+        if isinstance(node, (Text, Abbr, FootnoteRef)):
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append(" ")
@@ -96,11 +110,12 @@ def inline_text(inlines: tuple[Inline, ...]) -> str:
 
 @dataclass(frozen=True)
 class Heading:
-    """A section heading, level 2 to 6 (level 1 is the document's title)."""
+    """A section heading, level 2 to 6 (level 1 is the document's title); `id` is its in-page link target."""
 
     level: int
     children: tuple[Inline, ...]
     line: int
+    id: str = ""
     kind = "heading"
 
     def reading_blocks(self) -> Iterator[TextBlock]:
@@ -200,7 +215,104 @@ class Table:
             yield from (cell for cell in row.cells if inline_text(cell.children).strip())
 
 
-Block = Heading | Paragraph | List | Quote | Table
+@dataclass(frozen=True)
+class Figure:
+    """An image with its alt text, caption and long description; a decorative one has no words."""
+
+    src: str  # as written in the source, relative to it: images/x.png
+    file: str  # the image file on disk, which the editions copy or embed
+    media_type: str  # image/png, image/jpeg or image/svg+xml
+    alt: str  # "" only when decorative
+    caption: tuple[Inline, ...]
+    description: tuple[Block, ...]
+    line: int
+    kind = "figure"
+
+    @property
+    def file_name(self) -> str:
+        """The name of the copy beside the editions' pages: its source path, '/' written '-' (images-x.png)."""
+        return self.src.replace("/", "-")
+
+    @property
+    def decorative(self) -> bool:
+        """True when the image carries no information (its alt was written "-")."""
+        return not self.alt
+
+    def reading_blocks(self) -> Iterator[TextBlock]:
+        if self.alt:
+            yield TextBlock("figure", self.alt, self.line, (Text(self.alt, self.line),))
+        if self.caption:
+            yield TextBlock("caption", inline_text(self.caption), self.line, self.caption)
+        for block in self.description:
+            yield from block.reading_blocks()
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One term of a definition list with its definitions (each a run of blocks)."""
+
+    term: tuple[Inline, ...]
+    definitions: tuple[tuple[Block, ...], ...]
+    line: int
+    kind = "definition"
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    """A definition list (glossary): each term, then its definitions."""
+
+    items: tuple[Definition, ...]
+    line: int
+    kind = "deflist"
+
+    def reading_blocks(self) -> Iterator[TextBlock]:
+        for item in self.items:
+            yield TextBlock("term", inline_text(item.term), item.line, item.term)
+            for definition in item.definitions:
+                for block in definition:
+                    yield from block.reading_blocks()
+
+
+CALLOUT_KINDS = {"key-facts": "Key facts", "warning": "Warning", "note": "Note"}
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A boxed call-out (key facts, warning, note): its label is read first, then its blocks."""
+
+    callout: str  # one of CALLOUT_KINDS
+    label: str  # the words that announce it: the title written after ':::' kind, or the kind's name
+    blocks: tuple[Block, ...]
+    line: int
+    kind = "callout"
+
+    def reading_blocks(self) -> Iterator[TextBlock]:
+        yield TextBlock("callout-label", self.label, self.line, (Text(self.label, self.line),))
+        for block in self.blocks:
+            yield from block.reading_blocks()
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote's text, numbered in order of first reference; read at the end of the body, "[1]" first."""
+
+    number: int
+    blocks: tuple[Block, ...]
+    line: int
+    kind = "footnote"
+
+    @property
+    def mark(self) -> str:
+        """The mark that opens the note, the same as its references'."""
+        return f"[{self.number}]"
+
+    def reading_blocks(self) -> Iterator[TextBlock]:
+        yield TextBlock("footnote-mark", self.mark, self.line, (Text(self.mark, self.line),))
+        for block in self.blocks:
+            yield from block.reading_blocks()
+
+
+Block = Heading | Paragraph | List | Quote | Table | Figure | DefinitionList | Callout
 
 
 # ---------------------------------------------------------------- document
@@ -218,7 +330,7 @@ class TextBlock:
 
 @dataclass(frozen=True)
 class MastheadLine:
-    """One line of the masthead (kind, office, place, date or title), as inlines."""
+    """One line of the masthead (kind, office, place, date or title) or of the colophon, as inlines."""
 
     role: str
     children: tuple[Inline, ...]
@@ -242,6 +354,13 @@ class Meta:
     summary: str = ""
     abbreviations: dict[str, str] = field(default_factory=dict)
     pronunciations: dict[str, str] = field(default_factory=dict)
+    contact: dict[str, str] = field(default_factory=dict)  # name, phone, email: each optional
+    reference: str = ""
+    revised: Date | None = None
+    revised_text: str = ""  # the revision date written out in the document's language
+    licence: str = ""
+    source_url: str = ""
+    translations: dict[str, str] = field(default_factory=dict)  # language tag -> slug
 
 
 @dataclass(frozen=True)
@@ -253,13 +372,32 @@ class Document:
     meta: Meta
     masthead: tuple[MastheadLine, ...]  # reading order: kind, office, place, date, title
     blocks: tuple[Block, ...]
+    notes: tuple[Footnote, ...] = ()  # in number order
+    colophon: tuple[MastheadLine, ...] = ()  # reading order: see colophon.ROLES
 
     def reading_blocks(self) -> list[TextBlock]:
-        """Every block of reading text, in reading order: the masthead, then the body."""
+        """Every block of reading text, in reading order: masthead, body, footnotes, colophon."""
         blocks = [TextBlock(m.role, inline_text(m.children), m.line, m.children) for m in self.masthead]
-        for block in self.blocks:
+        for block in (*self.blocks, *self.notes):
             blocks.extend(block.reading_blocks())
+        blocks.extend(TextBlock(c.role, inline_text(c.children), c.line, c.children) for c in self.colophon)
         return blocks
+
+    def figures(self) -> list[Figure]:
+        """Every figure, in reading order (those inside call-outs and notes too)."""
+        found: list[Figure] = []
+        pending: list[Block] = [*self.blocks, *(b for note in self.notes for b in note.blocks)]
+        while pending:
+            block = pending.pop(0)
+            if isinstance(block, Figure):
+                found.append(block)
+            elif isinstance(block, (Quote, Callout)):
+                pending[:0] = block.blocks
+            elif isinstance(block, List):
+                pending[:0] = [b for item in block.items for b in item.blocks]
+            elif isinstance(block, DefinitionList):
+                pending[:0] = [b for item in block.items for d in item.definitions for b in d]
+        return found
 
 
 def normalise(text: str) -> str:

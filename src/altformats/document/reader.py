@@ -13,14 +13,16 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from altformats.document import frontmatter
+from altformats.document import colophon, frontmatter
 from altformats.document import language as languages
+from altformats.document.constructs import Constructs, heading_id, use_plugins
 from altformats.document.model import (
     Abbr,
     Block,
     Cell,
     Document,
     Emphasis,
+    FootnoteRef,
     Heading,
     Inline,
     LineBreak,
@@ -50,7 +52,7 @@ UNSUPPORTED = {
     "code_block": "code blocks (indented by four spaces) are not supported",
     "code_inline": "inline code (`...`) is not supported",
     "hr": "thematic breaks (---, ***) are not supported",
-    "image": "images are not supported",
+    "image": "an image must stand alone in its paragraph (it is a figure), not among other words",
 }
 
 
@@ -80,11 +82,12 @@ def load(path: str | Path) -> Document:
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         raise AltformatsError(Problem(shown, line, "the source is not UTF-8 text")) from None
-    return parse(text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), shown, slug)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return parse(text, shown, slug, path.parent)
 
 
-def parse(text: str, path: str, slug: str) -> Document:
-    """Parse a source's text into a Document; raise AltformatsError listing every problem."""
+def parse(text: str, path: str, slug: str, base: Path | None = None) -> Document:
+    """Parse a source's text into a Document; images are looked for under `base` (default: the path's folder)."""
     if len(text) > SOURCE_LIMIT:
         raise AltformatsError(Problem(path, None, f"the source is larger than the limit of {_size(SOURCE_LIMIT)}"))
     yaml_text, body, body_line, problems = frontmatter.split(text, path)
@@ -101,17 +104,21 @@ def parse(text: str, path: str, slug: str) -> Document:
         direction = languages.direction(values["language"])
     except ValueError as error:
         raise AltformatsError(Problem(path, lines.get("language", 1), f"front matter: 'language' {error}")) from None
-    meta = Meta(date_text=date_text, direction=direction, **values)
-    reader = BodyReader(path, body_line, meta.abbreviations)
+    revised_text = languages.written_date(values["revised"], values["language"]) if values["revised"] else ""
+    meta = Meta(date_text=date_text, direction=direction, revised_text=revised_text, **values)
+    reader = BodyReader(path, body_line, meta.abbreviations, Path(path).parent if base is None else base)
     masthead = tuple(reader.masthead(meta, lines))
-    return Document(path=path, slug=slug, meta=meta, masthead=masthead, blocks=reader.read(body))
+    blocks = reader.read(body)
+    notes = tuple(reader.notes)
+    back = tuple(colophon.lines(meta, lines, reader.words))
+    return Document(path=path, slug=slug, meta=meta, masthead=masthead, blocks=blocks, notes=notes, colophon=back)
 
 
 @cache
 def markdown_parser() -> MarkdownIt:
     """The one markdown-it parser of this process: building its rule chains costs more than parsing a fact
     sheet, and a catalogue parses many (parse keeps its state per call, in its `env` and token stream)."""
-    parser = MarkdownIt("commonmark", MARKDOWN).enable("table")
+    parser = use_plugins(MarkdownIt("commonmark", MARKDOWN).enable("table"))
     parser.validateLink = lambda url: True  # parse every link, so link_target can refuse it by name
     parser.core.ruler.disable("text_join")  # keep entities apart, so special() can check each one
     return parser
@@ -121,11 +128,16 @@ def _size(limit: int) -> str:
     return f"{limit // (1024 * 1024)} MiB" if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
 
 
-class BodyReader:
+class BodyReader(Constructs):
     """Turns markdown-it's token stream into model blocks, collecting every problem."""
 
-    def __init__(self, path: str, first_line: int, abbreviations: dict[str, str]):
+    def __init__(self, path: str, first_line: int, abbreviations: dict[str, str], base: Path | None = None):
         self.path = path
+        self.base = base
+        self.body_lines: list[str] = []
+        self.heading_ids: set[str] = set()
+        self.anchors: list[tuple[str, int]] = []
+        self.notes: list = []
         self.offset = first_line
         self.abbreviations = abbreviations
         self.abbr_pattern = _abbreviation_pattern(abbreviations)
@@ -136,10 +148,12 @@ class BodyReader:
     def read(self, body: str) -> tuple[Block, ...]:
         """Parse the body; raise AltformatsError if anything in it is wrong or it is empty."""
         self.controls(body)
+        self.body_lines = body.split("\n")
         env: dict[str, Any] = {}
         tokens = markdown_parser().parse(body, env)
-        self.footnote_definitions(env)
         blocks, _ = self.blocks(tokens, 0, None)
+        self.unused_footnotes(env)
+        self.in_page_links()
         if not blocks and not self.problems:
             self.fail(self.offset, "the body is empty: write at least one paragraph after the front matter")
         if self.problems:
@@ -163,15 +177,6 @@ class BodyReader:
                     self.offset + number, f"the control character U+{ord(control):04X} is not allowed in the text"
                 )
 
-    def footnote_definitions(self, env: dict[str, Any]) -> None:
-        """A footnote definition ('[^1]: note') that CommonMark reads as a link definition would vanish."""
-        for label, reference in env.get("references", {}).items():
-            if label.startswith("^"):
-                line = self.offset + reference["map"][0]
-                self.fail(
-                    line, f"footnotes are not supported: '[{label}]: ...' would be dropped; write the note as text"
-                )
-
     def fail(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.path, line, message))
 
@@ -184,6 +189,12 @@ class BodyReader:
         """Read blocks from tokens[i] until the closing token type; return them and the next index."""
         blocks: list[Block] = []
         while i < len(tokens) and tokens[i].type != close:
+            if tokens[i].type == "footnote_block_open":
+                i = self.footnotes(tokens, i)
+                continue
+            if tokens[i].type == "container_description_open":
+                i = self.description(tokens, i, blocks)
+                continue
             block, i = self.block(tokens, i)
             if block is not None:
                 blocks.append(block)
@@ -197,6 +208,10 @@ class BodyReader:
             return self.heading(token, tokens[i + 1], line), i + 3
         if kind == "paragraph_open":
             return self.paragraph(tokens[i + 1], line), i + 3
+        if kind == "dl_open":
+            return self.definition_list(tokens, i, line)
+        if kind.startswith("container_") and kind.endswith("_open"):
+            return self.callout(tokens, i, line)
         if kind in ("bullet_list_open", "ordered_list_open", "blockquote_open") and self.depth >= NESTING_LIMIT:
             name = "a block quote" if kind == "blockquote_open" else "a list"
             self.fail(
@@ -233,9 +248,16 @@ class BodyReader:
         children = self.inlines(inline, line)
         if not inline_text(children).strip():
             self.fail(line, "empty heading")
-        return Heading(level, children, line)
+        return Heading(level, children, line, heading_id(inline_text(children), self.heading_ids))
 
-    def paragraph(self, inline: Token, line: int) -> Paragraph:
+    def paragraph(self, inline: Token, line: int) -> Block | None:
+        images = [child for child in inline.children or [] if child.type == "image"]
+        others = [c for c in inline.children or [] if c.type != "image" and (c.type != "text" or c.content.strip())]
+        if len(images) == 1 and not others:
+            return self.figure(images[0], line)
+        if inline.content.lstrip().startswith(":::"):
+            kinds = ", ".join(f"'::: {name}'" for name in ("key-facts", "warning", "note", "description"))
+            self.fail(line, f"{inline.content.strip().splitlines()[0]!r} is no container this format knows: {kinds}")
         children = self.inlines(inline, line)
         if not inline_text(children).strip():  # "&nbsp;" alone: no words for any edition to carry
             self.fail(
@@ -299,6 +321,8 @@ class BodyReader:
             kind = child.type
             current = stack[-1][2]
             if kind in ("text", "text_special"):
+                if kind == "text":
+                    self.undefined_footnotes(child.content, line)
                 pending.append(self.special(child, line) if kind == "text_special" else child.content)
                 continue
             if pending:
@@ -309,6 +333,8 @@ class BodyReader:
                 line += 1
             elif kind in ("em_open", "strong_open"):
                 stack.append((kind, None, [], line))
+            elif kind == "footnote_ref":
+                current.append(FootnoteRef(int(child.meta["id"]) + 1, line))
             elif kind == "link_open":
                 stack.append((kind, self.link_target(child, line), [], line))
             elif kind in ("em_close", "strong_close", "link_close"):
@@ -339,8 +365,12 @@ class BodyReader:
             self.fail(line, f"link titles are not supported (no edition shows them to every reader): {title!r}")
         target = str(token.attrGet("href") or "")
         scheme = urlsplit(target).scheme.lower()
-        if scheme not in LINK_SCHEMES:
-            self.fail(line, f"link target {target!r} is not allowed: use an http, https or mailto address")
+        if target.startswith("#") and len(target) > 1:
+            self.anchors.append((target, line))  # checked once every heading's id is known
+        elif scheme not in LINK_SCHEMES:
+            self.fail(
+                line, f"link target {target!r} is not allowed: use an http, https or mailto address, or #heading-id"
+            )
         return target
 
     def words(self, text: str, line: int) -> list[Inline]:

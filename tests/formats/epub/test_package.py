@@ -23,8 +23,8 @@ EXTRA = (
 UNUSED_ITEM = b'<item href="extra.xhtml" id="extra" media-type="application/xhtml+xml"/></manifest>'
 LANDMARKS = '<nav epub:type="landmarks" hidden="hidden"><ol><li><a epub:type="bodymatter" href="{}">Start</a></li></ol></nav></body>'
 NESTING = (
-    b'<li><a href="content.xhtml#heading-3">Cooperation with Russia</a></li>\n</ol></li>',
-    b'</ol></li>\n<li><a href="content.xhtml#heading-3">Cooperation with Russia</a></li>',
+    b'<li><a href="content.xhtml#cooperation-with-russia">Cooperation with Russia</a></li>\n</ol></li>',
+    b'</ol></li>\n<li><a href="content.xhtml#cooperation-with-russia">Cooperation with Russia</a></li>',
 )
 
 
@@ -119,9 +119,9 @@ CORRUPTIONS = {
     "content xml:lang": (CONTENT, b'xml:lang="en"', b'xml:lang="fr"', "package", "xml:lang"),
     "content title": (CONTENT, b"<title>U.S.", b"<title>U.K.", "package", "U.K."),
     "text outside main": (CONTENT, b"</main>", b"</main><p>Unread words</p>", "package", "Unread words"),
-    "nav href pointing nowhere": (NAV, b"#heading-2", b"#heading-9", "navigation", "heading-9"),
-    "nav target another heading": (NAV, b"#heading-2", b"#heading-3", "navigation", "Cooperation with NATO"),
-    "ncx src pointing nowhere": (NCX, b"#heading-3", b"#nowhere", "navigation", "nowhere"),
+    "nav href pointing nowhere": (NAV, b"#cooperation-with-nato", b"#heading-9", "navigation", "heading-9"),
+    "nav target another heading": (NAV, b"#cooperation-with-nato", b"#cooperation-with-russia", "navigation", "Cooperation with NATO"),
+    "ncx src pointing nowhere": (NCX, b"#cooperation-with-russia", b"#nowhere", "navigation", "nowhere"),
     "nav toc heading": (NAV, b'"toc-title">Contents<', b'"toc-title">Contenido<', "navigation", "Contenido"),
     # the second subsection moved out of the title's list: nesting changes, no label does
     "nav nesting": (NAV, *NESTING, "navigation", "2: Cooperation with Russia"),

@@ -46,6 +46,12 @@ SENTENCE_END = re.compile(r"[.!?…؟]+[\"'”’»)\]]*$")
 # starts right after it, and joining the two back needs no space (see spec.join).
 FULL_WIDTH_PIECE = re.compile(r".*?[。！？]+[」』）〕”’]*|.+")
 INITIALS = re.compile(r"^(?:\w\.){2,}$|^\w\.$")  # U.S., U.K., A. (a person's initial)
+# A footnote's mark, "[2]", is said as "note 2" before the punctuation it follows, so the voice makes
+# no pause inside the sentence; the note itself is read after the body, as every edition places it.
+NOTE_MARK = re.compile(r"([.,;:!?]*)\[([0-9]+)\]")
+NOTE_WORDS = {"en": "note", "es": "nota", "fr": "note"}
+# A figure is announced before its alt text: its first sentence is said after this word.
+FIGURE_WORDS = {"en": "Figure", "es": "Figura", "fr": "Figure"}
 ADDRESS = re.compile(r"\b(?:https?://|mailto:)\S+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bwww\.\S+")
 TRAILING_PUNCTUATION = ".,;:!?)]}\"'”’»"
 
@@ -78,8 +84,19 @@ def script(doc: Document) -> list[Utterance]:
         if block.role == "heading":
             section += 1
         for index, sentence in enumerate(sentences(block.text, known), start=1):
-            utterances.append(Utterance(number, index, block.role, section, sentence, say(sentence)))
+            spoken = spoken_marks(say(sentence), language)
+            if block.role == "callout-label":  # announced: "Key facts:", a pause, then the call-out
+                spoken = f"{spoken}:"
+            if block.role == "figure" and index == 1:
+                spoken = f"{FIGURE_WORDS.get(language, FIGURE_WORDS['en'])}: {spoken}"
+            utterances.append(Utterance(number, index, block.role, section, sentence, spoken))
     return utterances
+
+
+def spoken_marks(spoken: str, language: str) -> str:
+    """Footnote marks as words: "risk.[2]" is said "risk note 2."."""
+    word = NOTE_WORDS.get(language, NOTE_WORDS["en"])
+    return NOTE_MARK.sub(lambda m: f" {word} {m.group(2)}{m.group(1)}", spoken)
 
 
 def abbreviations(language: str, declared: dict[str, str]) -> frozenset[str]:

@@ -12,7 +12,18 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from altformats.document.model import Abbr, Emphasis, Inline, LineBreak, Link, Strong, Table, Text, inline_text
+from altformats.document.model import (
+    Abbr,
+    Emphasis,
+    FootnoteRef,
+    Inline,
+    LineBreak,
+    Link,
+    Strong,
+    Table,
+    Text,
+    inline_text,
+)
 from altformats.errors import AltformatsError
 from altformats.formats.braille.louis import BLANK, spelled_out, to_braille
 from altformats.formats.braille.spec import BULLET, CENTRED_MARGIN, CONTINUATION, LABEL, TRANSCRIBER, WIDTH
@@ -301,7 +312,7 @@ def typed_text(code: Code, content: str | tuple[Inline, ...]) -> tuple[str, list
 def _runs(inlines: tuple[Inline, ...], form: int) -> Iterator[tuple[str, int]]:
     """The text of inlines in runs of one typeform each."""
     for node in inlines:
-        if isinstance(node, (Text, Abbr)):
+        if isinstance(node, (Text, Abbr, FootnoteRef)):  # a note's reference is its mark, [1]
             yield node.text, form
         elif isinstance(node, LineBreak):
             yield " ", form

@@ -10,7 +10,20 @@ import os
 from pathlib import Path
 
 from altformats import templating
-from altformats.document.model import Document, Heading, Inline, List, Paragraph, Quote, Table, normalise
+from altformats.document.model import (
+    Callout,
+    DefinitionList,
+    Document,
+    Figure,
+    Heading,
+    Inline,
+    List,
+    Paragraph,
+    Quote,
+    Table,
+    Text,
+    normalise,
+)
 from altformats.errors import AltformatsError, Problem
 from altformats.formats.braille import louis as liblouis
 from altformats.formats.braille.codes import Code, cells, code_for, listed, page_number, running_head, symbols_used
@@ -171,6 +184,10 @@ def styled_blocks(doc: Document) -> list[Styled]:
     headed = [(m.children, {"style": "centred", "blank_before": True, "blank_after": True}) for m in doc.masthead]
     for block in doc.blocks:
         headed.extend(_styled(block, level=1))
+    for note in doc.notes:  # after the body, each opening with its mark (README "Proving the words")
+        mark: list[Styled] = [((Text(note.mark, note.line),), {"style": "paragraph"})]
+        headed.extend(_set_apart(mark + [s for child in note.blocks for s in _styled(child, level=1)]))
+    headed.extend(_set_apart([(line.children, {"style": "paragraph"}) for line in doc.colophon]))
     return headed
 
 
@@ -181,6 +198,8 @@ def _styled(block, level: int) -> list[Styled]:
         return [(block.children, {"style": style, "blank_before": True, "blank_after": BLANK_AFTER[style]})]
     if isinstance(block, Paragraph):
         return [(block.children, {"style": "paragraph"})]
+    if isinstance(block, (Figure, Callout, DefinitionList)):
+        return _set_apart(_sheet_blocks(block, level))
     if isinstance(block, Table):
         return _set_apart(
             [(inlines, {"style": "entry", "level": 1 if first else 2}) for inlines, first in listed(block)]
@@ -230,3 +249,21 @@ def _set_apart(blocks: list[Styled]) -> list[Styled]:
         blocks[0] = (blocks[0][0], {**blocks[0][1], "blank_before": True})
         blocks[-1] = (blocks[-1][0], {**blocks[-1][1], "blank_after": True})
     return blocks
+
+
+def _sheet_blocks(block: Figure | Callout | DefinitionList, level: int) -> list[Styled]:
+    """A figure (its alt, caption, description), a call-out (its label, then its blocks) or a glossary."""
+    found: list[Styled] = []
+    if isinstance(block, Figure):
+        found += [((Text(block.alt, block.line),), {"style": "paragraph"})] if block.alt else []
+        found += [(block.caption, {"style": "paragraph"})] if block.caption else []
+        children = list(block.description)
+    elif isinstance(block, Callout):
+        found.append(((Text(block.label, block.line),), {"style": "cell5", "blank_after": True}))
+        children = list(block.blocks)
+    else:
+        for item in block.items:
+            found.append((item.term, {"style": "paragraph"}))
+            found += [s for definition in item.definitions for child in definition for s in _styled(child, level)]
+        children = []
+    return found + [s for child in children for s in _styled(child, level)]

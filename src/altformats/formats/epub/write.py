@@ -9,6 +9,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from altformats import templating
 from altformats.document.model import Document
@@ -33,13 +34,11 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 # an evaluation (docs/epub.md, docs/conformance.md), so the tool names no certifier.
 ZIP_EPOCH = datetime(1980, 1, 1)  # the earliest time a zip entry can carry
 
-# Only what is true of every book this format writes: text only, headings for
-# structure, a nav table of contents, one logical reading order, ARIA roles on the
-# landmarks and page breaks, and a light stylesheet that leaves fonts, sizes and
-# colours to the reader. The page claims (PAGE_LIST_FEATURES) only when the book has a page list.
+# Only what is true of every book this format writes: headings for structure, a nav table of
+# contents, one logical reading order, ARIA roles on the landmarks and page breaks, and a light
+# stylesheet that leaves fonts, sizes and colours to the reader. The access modes follow what the
+# book holds (image_accessibility); the page claims (PAGE_LIST_FEATURES) only a book with a page list.
 ACCESSIBILITY: tuple[tuple[str, str], ...] = (
-    ("schema:accessMode", "textual"),
-    ("schema:accessModeSufficient", "textual"),
     ("schema:accessibilityFeature", "structuralNavigation"),
     ("schema:accessibilityFeature", "tableOfContents"),
     ("schema:accessibilityFeature", "readingOrder"),
@@ -49,6 +48,15 @@ ACCESSIBILITY: tuple[tuple[str, str], ...] = (
     ("dcterms:conformsTo", CONFORMS_TO),
 )
 PAGE_LIST_FEATURES = ("pageBreakMarkers", "pageNavigation")
+# A book with informative images (figures with alt text): they are seen (accessMode visual), and
+# their alt text is enough to read it by (accessModeSufficient textual: the reader refuses an
+# image without alt). Said in English, whatever the book's language.
+IMAGES_BODY = (
+    "This publication is text with images, in one reading order, with a heading for every section and a "
+    "table of contents. Every image that carries information has alternative text{long}, so the "
+    "publication can be read as text alone. It has no audio, video or mathematics, and no hazards. The "
+    "reading system may change its fonts, sizes and colours. It is made to meet WCAG 2.2 Level AA."
+)
 # The accessibility summary, in the book's language: what the book is, what it lacks, where its
 # page numbers come from. {file} is the Letter PDF's file name. A language not here gets English.
 SUMMARIES: dict[str, dict[str, str]] = {
@@ -138,8 +146,25 @@ def content_document(
     template = "epub/content.xhtml.j2"
     root = _html_tree(templating.render(template, templates, doc=doc))
     toc = _number_headings(root)
+    _epub_types(root)
     pages = _mark_print_pages(doc, root, page_list) if page_list else []
     return _serialise(root, template), toc, pages
+
+
+# The structural semantics EPUB reading systems know, beside the ARIA roles the shared macros write:
+# a note's reference pops its note up, and the notes can be skipped. A call-out keeps role="note"
+# alone: the vocabulary's nearest, "tip", asks for role="doc-tip" (Ace), which a warning is not.
+EPUB_TYPES = {"doc-noteref": "noteref", "doc-endnotes": "endnotes", "doc-backlink": "backlink"}
+
+
+def _epub_types(root) -> None:
+    """Give each note reference, the notes, each note and its back link its epub:type."""
+    for element in root.iter():
+        kind = EPUB_TYPES.get(element.get("role", ""))
+        if kind:
+            element.set("epub:type", kind)
+    for note in root.iterfind(".//*[@role='doc-endnotes']/ol/li"):
+        note.set("epub:type", "endnote")
 
 
 def _mark_print_pages(doc: Document, root, build: Build) -> list[int]:
@@ -234,6 +259,10 @@ def _book(doc: Document, content: bytes, nav: bytes, css: bytes, toc: list[TocEn
     navigation.properties = ["nav"]  # ebooklib writes an item's properties into the manifest
     for item in (page, navigation, epub.EpubItem(uid="style", file_name=STYLE, media_type="text/css", content=css)):
         book.add_item(item)
+    for number, (name, figure) in enumerate(sorted({f.file_name: f for f in doc.figures()}.items()), start=1):
+        image = epub.EpubItem(uid=f"image-{number}", file_name=name, media_type=figure.media_type)
+        image.content = Path(figure.file).read_bytes()
+        book.add_item(image)
     book.add_item(epub.EpubNcx())
     book.toc = _ncx_toc(toc)
     # The nav is in the spine, non-linear: EPUBCheck (RSC-011) lets the toc landmark point only at
@@ -256,7 +285,7 @@ def _describe(book, doc: Document, page_list: bool) -> None:
         book.add_metadata("DC", "description", meta.summary)
     if creator(doc):
         book.add_metadata("DC", "creator", creator(doc))
-    for prop, value in ACCESSIBILITY:
+    for prop, value in (*image_accessibility(doc), *ACCESSIBILITY):
         book.add_metadata(None, "meta", value, {"property": prop})
     if page_list:
         for feature in PAGE_LIST_FEATURES:
@@ -268,6 +297,20 @@ def _describe(book, doc: Document, page_list: bool) -> None:
     book.add_metadata(None, "meta", text, {"property": "schema:accessibilitySummary", **marked})
 
 
+def image_accessibility(doc: Document) -> list[tuple[str, str]]:
+    """The access modes, and the image features, that the book's figures make true."""
+    informative = [figure for figure in doc.figures() if not figure.decorative]
+    found = [("schema:accessMode", "textual")]
+    if informative:
+        found.append(("schema:accessMode", "visual"))
+    found.append(("schema:accessModeSufficient", "textual"))  # every informative image has alt text
+    if informative:
+        found.append(("schema:accessibilityFeature", "alternativeText"))
+    if any(figure.description for figure in informative):
+        found.append(("schema:accessibilityFeature", "longDescription"))
+    return found
+
+
 def creator(doc: Document) -> str | None:
     """dc:creator and the NCX's docAuthor: the publisher, or else the office (none if neither is given)."""
     return doc.meta.publisher or doc.meta.office or None
@@ -276,10 +319,15 @@ def creator(doc: Document) -> str | None:
 def accessibility_summary(doc: Document, page_list: bool) -> tuple[str, str]:
     """What the book is and lacks, for a reader deciding whether it suits them, and its language."""
     primary = primary_language(doc.meta.language)
-    language = doc.meta.language if primary in SUMMARIES else FALLBACK_LANGUAGE
-    words = SUMMARIES.get(primary, SUMMARIES[FALLBACK_LANGUAGE])
+    figures = [figure for figure in doc.figures() if not figure.decorative]
+    # Only the English summary says what images hold: a book with images is summed up in English.
+    own = primary in SUMMARIES and not (figures and primary != FALLBACK_LANGUAGE)
+    language = doc.meta.language if own else FALLBACK_LANGUAGE
+    words = SUMMARIES[primary if own else FALLBACK_LANGUAGE]
     pages = words["pages"].format(file=letter_file(doc)) if page_list else words["no pages"]
-    return f"{words['body']} {pages}", language
+    long = " and a longer description where it needs one" if any(f.description for f in figures) else ""
+    body = IMAGES_BODY.format(long=long) if figures else words["body"]
+    return f"{body} {pages}", language
 
 
 def _ncx_toc(entries: list[TocEntry], prefix: str = "toc") -> list:

@@ -7,7 +7,17 @@ from pathlib import Path
 from altformats import templating
 from altformats.document.model import Document
 from altformats.formats.base import Build, Check, Format, Output, Proof
-from altformats.output import write_text
+from altformats.output import write_bytes, write_text
+
+
+def copy_images(doc: Document, out_dir: Path) -> list[Path]:
+    """Copy each figure's image beside the page, under the name the page gives it (Figure.file_name)."""
+    copies = []
+    for figure in doc.figures():
+        copy = out_dir / figure.file_name
+        write_bytes(copy, Path(figure.file).read_bytes())
+        copies.append(copy)
+    return copies
 
 
 class HtmlFormat(Format):
@@ -22,7 +32,7 @@ class HtmlFormat(Format):
     def render(self, doc: Document, out_dir: Path, build: Build) -> list[Path]:
         path = self.outputs(doc, out_dir)[0].path
         write_text(path, templating.render("html/page.html.j2", build.templates, doc=doc))
-        return [path]
+        return [path, *copy_images(doc, out_dir)]
 
     def read_back(self, path: Path) -> list[str]:
         from altformats.formats.html.read import html_blocks

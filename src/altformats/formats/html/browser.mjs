@@ -103,6 +103,11 @@ function renderedText(tags) {
       else if (child.nodeType === Node.ELEMENT_NODE) walk(child, blocks, buffer, skip);
     }
     if (shown) buffer.push(generated(el, "::after"));
+    // An image shows what its alt text says: a block of its own, if it is drawn (loaded, with a size).
+    if (tag === "img" && shown && el.alt.trim() && el.complete && el.naturalWidth > 0 && el.getClientRects().length) {
+      flush(blocks, buffer);
+      blocks.push(el.alt.trim());
+    }
     if (isBlock) flush(blocks, buffer);
   }
   function flush(blocks, buffer) {
@@ -129,7 +134,10 @@ function renderedText(tags) {
       xmlLang: document.documentElement.getAttributeNS("http://www.w3.org/XML/1998/namespace", "lang"),
       title: document.title,
       abbrs: [...(main || body).querySelectorAll("abbr")].map((a) => [a.textContent, a.getAttribute("title")]),
-      links: [...document.querySelectorAll("a[href], area[href]")].map((a) => [a.textContent, a.getAttribute("href")]),
+      // A note's reference and back link are the notes' furniture (their marks are text, compared as such).
+      links: [...document.querySelectorAll("a[href], area[href]")]
+        .filter((a) => !["doc-noteref", "doc-backlink"].includes(a.getAttribute("role")))
+        .map((a) => [a.textContent, a.getAttribute("href")]),
     },
   };
 }
@@ -165,6 +173,10 @@ async function spokenText(cdp, nodes) {
       (s.attribute === "aria-label" || s.attribute === "aria-labelledby"));
     if (!node.ignored && fromAuthor && NAMED_BY_AUTHOR.has(role)) {
       buffers[where].push(" ", name, " "); // announced instead of the content
+    } else if (!node.ignored && role === "image" && name.trim()) {
+      flush(where); // an image is announced by its alt text, a block of its own
+      buffers[where].push(name);
+      flush(where);
     } else if (!node.ignored && (role === "StaticText" || role === "LineBreak")) {
       buffers[where].push(role === "LineBreak" ? " " : name);
     } else if (role === "ListMarker" && PLAIN_MARKER.test(name)) {

@@ -46,6 +46,10 @@ def _collect(element, blocks: list[str], buffer: list[str]) -> None:
         flush_block(blocks, buffer)
     if tag == "br":
         buffer.append(" ")
+    if tag == "img" and (element.get("alt") or "").strip():  # an image's words are its alt text, a block of its own
+        flush_block(blocks, buffer)
+        buffer.append(element.get("alt"))
+        flush_block(blocks, buffer)
     if tag and element.text:
         buffer.append(element.text)
     for child in element:

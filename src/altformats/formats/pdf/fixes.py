@@ -21,7 +21,8 @@ What WeasyPrint 70 gets wrong, and what is done here (the template does what it 
   its item (order.py), so the page paints in reading order;
 - a table's header cells carry IDs but no /Scope: head-row cells get /Scope /Column;
 - a block that runs onto the next page is tagged twice (once per page): the second part is
-  merged into the first, so a paragraph stays one paragraph and a list one list.
+  merged into the first, so a paragraph stays one paragraph and a list one list;
+- footnotes, their references and decorative images: sheets.py.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from altformats.formats.pdf.content import Texts, bdc_mcid, marked_text
 from altformats.formats.pdf.links import merge_wrapped_links, name_links
 from altformats.formats.pdf.lists import number_lists
 from altformats.formats.pdf.order import move_labels
+from altformats.formats.pdf.sheets import drop_decorative_figures, tag_notes
 from altformats.formats.pdf.spaces import align, laid_out_text, space_before
 from altformats.formats.pdf.tree import is_element, kids, walk
 
@@ -57,9 +59,9 @@ SOURCE_TAGS = {
     "/H4": {"h4"},
     "/H5": {"h5"},
     "/H6": {"h6"},
-    "/L": {"ul", "ol"},
-    "/LI": {"li"},
-    "/LBody": {"li"},
+    "/L": {"ul", "ol", "dl"},
+    "/LI": {"li", "dt", "dd"},  # WeasyPrint makes each <dt> and <dd> an item
+    "/LBody": {"li", "dt", "dd"},
     "/BlockQuote": {"blockquote"},
     "/Table": {"table"},
     "/THead": {"thead"},
@@ -109,6 +111,8 @@ def _mend_tree(pdf: pikepdf.Pdf, html: str) -> tuple[Texts, set, dict[tuple, set
         offsets, gaps = align(reading_order(top), texts, source)
     _merge_page_splits(top, offsets, starts)
     merge_wrapped_links(root, top, lambda link: _starts_element(link, offsets, starts, "a"))
+    drop_decorative_figures(top)
+    tag_notes(pdf, top, lambda elem, kind: _first_offset(elem, offsets) in starts.get(kind, ()))
     for key, mcids in _drop_empty_spans(top, texts).items():
         furniture.setdefault(key, set()).update(mcids)
     reachable = {elem.objgen for elem in walk(top)}
@@ -189,8 +193,13 @@ def _detach_repeated_heads(top: Dictionary, offsets: dict, starts: dict[str, set
 
 def _starts_element(elem: Dictionary, offsets: dict, starts: dict[str, set[int]], tag: str) -> bool:
     """True when `elem`'s text starts where an HTML element `tag` starts (or cannot be placed)."""
-    first = next((offsets[item] for item in reading_order(elem) if item in offsets), None)
+    first = _first_offset(elem, offsets)
     return first is None or first in starts.get(tag, ())
+
+
+def _first_offset(elem: Dictionary, offsets: dict) -> int | None:
+    """Where `elem`'s text starts in the laid-out HTML's text, or None if it has none placed."""
+    return next((offsets[item] for item in reading_order(elem) if item in offsets), None)
 
 
 def _continues(elem: Dictionary, offsets: dict, starts: dict[str, set[int]]) -> bool:

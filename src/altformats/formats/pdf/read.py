@@ -1,7 +1,9 @@
 """The independent PDF reader: the text of a tagged PDF's structure tree, read by poppler's pdfinfo.
 
-One block per block-level structure element, list labels and artifacts left out. It reads the
-written file only: nothing here knows how the PDF was made.
+One block per block-level structure element, list labels and artifacts left out; a /Figure's
+text is its /Alt (pdfinfo does not print it: it is read with pikepdf, through the shared tree
+walk, in the same tree order). It reads the written file only: nothing here knows how the PDF
+was made.
 """
 
 from __future__ import annotations
@@ -61,11 +63,25 @@ def struct_text_blocks(path: Path) -> list[str]:
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip()
         raise AltformatsError(f"{path}: pdfinfo could not read the structure tree: {message}")
-    return parse_struct_text(done.stdout.decode("utf-8"))
+    return parse_struct_text(done.stdout.decode("utf-8"), figure_alts(path))
 
 
-def parse_struct_text(report: str) -> list[str]:
-    """Blocks of text from `pdfinfo -struct-text` output (an indented tree, text in quotes)."""
+def figure_alts(path: Path) -> list[str]:
+    """The /Alt of every /Figure of the structure tree, in tree order ("" where it has none)."""
+    import pikepdf
+
+    from altformats.formats.pdf.tree import is_element, walk
+
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        elements = walk(root) if root is not None else iter(())
+        return [str(e.get("/Alt", "")) for e in elements if is_element(e) and e.S == "/Figure"]
+
+
+def parse_struct_text(report: str, alts: list[str] | None = None) -> list[str]:
+    """Blocks of text from `pdfinfo -struct-text` output (an indented tree, text in quotes); each
+    Figure's text is the next of `alts`, its /Alt in tree order."""
+    pending_alts = iter(alts or ())
     blocks: list[str] = []
     buffer: list[str] = []
     stack: list[tuple[int, str]] = []  # (indent, structure type) of the open elements
@@ -80,6 +96,8 @@ def parse_struct_text(report: str) -> list[str]:
         elif kind == "element":
             if text in BLOCK_TYPES:
                 flush_block(blocks, buffer)
+            if text == "Figure":
+                buffer.append(next(pending_alts, ""))
             stack.append((indent, text))
     flush_block(blocks, buffer)
     return blocks

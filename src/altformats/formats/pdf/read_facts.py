@@ -4,7 +4,9 @@ What a reader of the file is told besides the tagged words, and what the tags sa
 not show:
 - the catalog's /Lang is the source's language; the Info /Title and the XMP dc:title are its title;
 - each link annotation's /URI is the source link's target, in order, and its /Contents the link's
-  words (one link wrapped over two lines is two annotations with the same URI and words);
+  words (one link wrapped over two lines is two annotations with the same URI and words); an
+  in-page link's and a note reference's named destination is its "#id", and must be in the file;
+- the figures, notes and note references are tagged as the model has them (read_sheet.py);
 - every tagged glyph is painted where a sighted reader sees it (read_paint.py: not in text render
   mode 3 or 7, not transparent, not too small, not outside the page or its clip, not in the colour
   of what is under it), and every glyph that shows is tagged or an artifact;
@@ -21,8 +23,9 @@ from pathlib import Path
 
 import pikepdf
 
-from altformats.document.model import Document, Link, normalise
+from altformats.document.model import Document, FootnoteRef, Link, normalise
 from altformats.formats.pdf.read_paint import Glyph, Painter
+from altformats.formats.pdf.read_sheet import sheet_differences
 from altformats.formats.pdf.tree import is_element, kids, walk
 from altformats.parity import Difference
 
@@ -35,6 +38,7 @@ def fact_differences(edition: str, doc: Document, path: Path) -> list[Difference
         return [
             *metadata_differences(edition, doc, pdf),
             *link_differences(edition, doc, pdf),
+            *sheet_differences(edition, doc, pdf),
             *painted_differences(edition, pdf),
         ]
 
@@ -73,6 +77,8 @@ def _links(inlines: tuple) -> Iterator[tuple[str, str]]:
     for node in inlines:
         if isinstance(node, Link):
             yield node.target, normalise(inline_text(node.children))
+        elif isinstance(node, FootnoteRef):  # its mark links to its note, at the end of the document
+            yield f"#note-{node.number}", node.text
         elif hasattr(node, "children"):
             yield from _links(node.children)
 
@@ -84,12 +90,30 @@ def file_links(pdf: pikepdf.Pdf) -> list[tuple[str, str, int]]:
         for annot in page.get("/Annots") or []:
             if annot.get("/Subtype") != "/Link":
                 continue
-            action = annot.get("/A")
-            uri = str(action.get("/URI", "")) if action is not None else ""
-            link = (uri, normalise(str(annot.get("/Contents", ""))), number)
+            link = (link_target(pdf, annot), normalise(str(annot.get("/Contents", ""))), number)
             if not found or found[-1][:2] != link[:2]:
                 found.append(link)
     return found
+
+
+def link_target(pdf: pikepdf.Pdf, annot: pikepdf.Dictionary) -> str:
+    """A link annotation's target: its action's /URI, or "#name" for a named destination in the file
+    (an in-page link), marked when the file declares no such destination."""
+    action = annot.get("/A")
+    if action is not None and "/URI" in action:
+        return str(action.URI)
+    dest = annot.get("/Dest", action.get("/D") if action is not None else None)
+    if isinstance(dest, pikepdf.String):
+        return f"#{dest}" if str(dest) in named_destinations(pdf) else f"#{dest} (no such destination)"
+    return ""
+
+
+def named_destinations(pdf: pikepdf.Pdf) -> set[str]:
+    """The names of the file's named destinations (the catalog's /Names /Dests tree)."""
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return set()
+    return set(pikepdf.NameTree(names.Dests).keys())
 
 
 def link_differences(edition: str, doc: Document, pdf: pikepdf.Pdf) -> list[Difference]:

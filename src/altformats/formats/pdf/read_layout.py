@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -71,8 +71,13 @@ class Furniture:
         """The furniture `doc`'s editions print: `folio` its page label, `address` how a link's address
         prints, `head` its running head (the edition's short title)."""
         links = [node for block in doc.reading_blocks() for node in _inlines(block.inlines)]
-        addresses = {f"({address(link.target)})" for link in links if link.kind == "link" and not link.shows_target}
-        return cls(head, folio, tuple(sorted(addresses | set(_in_blocks(doc.blocks)))))
+        addresses = {
+            f"({address(link.target)})"
+            for link in links
+            if link.kind == "link" and not link.shows_target and not link.target.startswith("#")
+        }  # an in-page link prints no address
+        labels = set(_in_blocks((*doc.blocks, *(b for note in doc.notes for b in note.blocks))))
+        return cls(head, folio, tuple(sorted(addresses | labels)))
 
     def pattern(self) -> re.Pattern[str]:
         """Any run of inline furniture, compacted (no whitespace) and case-folded."""
@@ -98,8 +103,12 @@ def _in_blocks(blocks: Iterable, depth: int = 0) -> Iterator[str]:
             for number, item in enumerate(block.items, block.start):
                 yield f"{number}." if block.ordered else BULLETS[min(depth, len(BULLETS) - 1)]
                 yield from _in_blocks(item.blocks, depth + 1)
-        elif block.kind == "quote":
+        elif block.kind in ("quote", "callout"):
             yield from _in_blocks(block.blocks, depth)
+        elif block.kind == "figure":
+            yield from _in_blocks(block.description, depth)
+        elif block.kind == "deflist":
+            yield from _in_blocks([b for item in block.items for d in item.definitions for b in d], depth)
         elif block.kind == "table":
             yield from (" ".join(inline_text(cell.children) for cell in row.cells) for row in block.head)
 
@@ -278,4 +287,6 @@ def _snippet(units: list[str]) -> str:
 def page_order_differences(edition: str, doc: Document, path: Path, furniture: Furniture) -> list[Difference]:
     """The page-order proof of one written PDF: its printed text against `doc`'s reading text."""
     pages = page_lines(bbox_layout(path), doc.meta.direction == "rtl")
-    return page_order(edition, doc.reading_blocks(), pages, furniture)
+    # A figure's alt text is not printed: the image stands there (its /Alt is the parser's and the facts').
+    printed = [replace(b, text="") if b.role == "figure" else b for b in doc.reading_blocks()]  # numbers kept
+    return page_order(edition, printed, pages, furniture)

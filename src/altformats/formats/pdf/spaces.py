@@ -22,7 +22,7 @@ UNSHOWN = frozenset(" \u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 def laid_out_text(html: str) -> tuple[str, dict[str, set[int]]]:
     """The text of the HTML's body as WeasyPrint got it (less the print-only furniture), and
-    where in that text each kind of element starts (tag -> offsets)."""
+    where in that text each kind of element starts (tag -> offsets; also "tag.class" for each class)."""
     import lxml.html
 
     body = lxml.html.document_fromstring(html).find("body")
@@ -39,7 +39,8 @@ def laid_out_text(html: str) -> tuple[str, dict[str, set[int]]]:
 
     def visit(element) -> None:
         if isinstance(element.tag, str):
-            starts.setdefault(element.tag, set()).add(length)
+            for kind in (element.tag, *(f"{element.tag}.{name}" for name in element.get("class", "").split())):
+                starts.setdefault(kind, set()).add(length)
             add(element.text)
             for child in element:
                 visit(child)
