@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from importlib import metadata
@@ -121,3 +122,20 @@ def test_check_skips_an_unchanged_edition_that_passed(tmp_path, monkeypatch):
     brf.write_bytes(brf.read_bytes()[:-400])  # its last words cut off: read again, and it fails
     corrupted = {r.edition: r for r in api.check([SEED], ["braille"], out, conformance=False)}
     assert not corrupted["braille"].cached and not corrupted["braille"].ok
+
+
+def test_an_edited_image_rebuilds_the_sheet_that_shows_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    sheets = Path(__file__).parent / "fixtures" / "sheets"
+    folder = tmp_path / "src"
+    folder.mkdir()
+    (folder / "heat-safety.md").write_bytes((sheets / "heat-safety.md").read_bytes())
+    shutil.copytree(sheets / "images", folder / "images")
+    image = folder / "images" / "heat-deaths.png"
+    out = tmp_path / "out"
+    assert api.build([folder / "heat-safety.md"], ["html"], out, jobs=1)
+    assert api.build([folder / "heat-safety.md"], ["html"], out, jobs=1) == []  # nothing changed: skipped
+    image.write_bytes(image.read_bytes() + b"\0")  # a changed image, the source untouched
+    rebuilt = api.build([folder / "heat-safety.md"], ["html"], out, jobs=1)
+    assert "images-heat-deaths.png" in [p.name for p in rebuilt]  # the job ran again
+    assert (out / "heat-safety" / "images-heat-deaths.png").read_bytes() == image.read_bytes()

@@ -244,7 +244,11 @@ def _read_source(path: Path) -> bytes | None:
             data = handle.read(SOURCE_LIMIT + 1)
     except OSError:
         return None
-    return data if len(data) <= SOURCE_LIMIT else None
+    if len(data) > SOURCE_LIMIT:
+        return None
+    from altformats import cache as _cache
+
+    return _cache.with_assets(data, path.parent)
 
 
 def _numbered(progress: Progress, total: int) -> Progress:
@@ -261,10 +265,7 @@ def _numbered(progress: Progress, total: int) -> Progress:
 
 def _source_bytes(doc: Document) -> bytes | None:
     """The source file's bytes (the cache's key), or None if it cannot be read again."""
-    try:
-        return Path(doc.path).read_bytes()
-    except OSError:
-        return None
+    return _read_source(Path(doc.path))
 
 
 def _pool(executor: str, scheduler: str | None, jobs: int | None, count: int, names: list[str]) -> _jobs.Pool:

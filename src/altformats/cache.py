@@ -101,6 +101,25 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+# A relative link or image target in a source ("](images/x.png" or "[x]: images/x.png"): the files a
+# build copies or embeds beside its words, so their bytes join the key (an edited image rebuilds).
+ASSET = re.compile(rb"(?:\]\(\s*<?|^\s{0,3}\[[^\]]+\]:\s*<?)([^\s()<>]+)", re.MULTILINE)
+
+
+def with_assets(source: bytes, folder: Path) -> bytes:
+    """`source` followed by the sha256 of each file it names inside `folder` (the source's own folder)."""
+    digests = []
+    root = folder.resolve()
+    for target in sorted({match.group(1) for match in ASSET.finditer(source)}):
+        try:
+            path = (folder / target.decode()).resolve()
+        except (UnicodeDecodeError, ValueError, OSError):
+            continue
+        if path.is_relative_to(root) and path.is_file():
+            digests.append(target + b"=" + sha256_file(path).encode())
+    return source + b"\0assets\0" + b"\n".join(digests) if digests else source
+
+
 def cacheable(names: Iterable[str]) -> bool:
     """True if every format named has its engines listed in ENGINES (else its jobs always run)."""
     return all(name in ENGINES for name in names)
