@@ -106,10 +106,6 @@ def build_and_check(raw: bytes, name: str) -> None:
         assert tree(root) == after, "check wrote files"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open bug: braille back-translation of spelled-out letters beside UEB wordsigns ('L' read as 'Like'); see the closing note",
-)
 @settings(PROFILE)
 @given(raw=sources(), name=FILE_NAMES)
 def test_a_build_succeeds_with_parity_or_fails_cleanly(raw, name):
