@@ -446,7 +446,9 @@ def test_a_killed_full_build_leaves_the_previous_outputs_and_the_next_build_clea
             before = files(out)
             continue
         interrupted += 1
-        assert process.returncode == (-9 if sig == signal.SIGKILL else 143), err
+        # SIGTERM before the CLI's handler is in place (while Python imports it) kills with the default
+        # action, -15: nothing is staged yet, and the checks below still hold
+        assert process.returncode in ((-9,) if sig == signal.SIGKILL else (143, -15)), err
         assert {k: v for k, v in files(out).items() if output.STAGING_PREFIX not in k} == before
         if sig == signal.SIGTERM:
             assert not staging_folders(out) and "Traceback" not in err
