@@ -96,6 +96,14 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
     # cells before the closing sign are read alone (in UEB these two cells are the closing sign and nothing else)
     Ambiguity("shortform-before-parenthesis", UEB2, "(see above)", "(see abv)", "\u2810\u281c", ")", "cells"),
     Ambiguity("shortform-before-bracket", UEB2, "[it]", "[x]", "\u2828\u281c", "]", "cells"),
+    Ambiguity(  # UEB writes œ and ĳ as o, i + the ligature indicator ⠘⠖ + e, j; liblouis reads back only capitals,
+        "small-ligature-unread",  # the e or j standing alone (the ligature ends the word) as its wordsign
+        UEB,
+        "cœur ĳs œ",
+        "co\\45/!eur i\\45/!js o\\45/!e",
+        r"([oOiI])\\45/!(?:e(?:very(?![^\W\d_]))?|j(?:ust(?![^\W\d_]))?)",
+        lambda m: {"o": "œ", "O": "Œ", "i": "ĳ", "I": "Ĳ"}[m.group(1)],
+    ),
     Ambiguity("section-sign-for-ss", ("pt-pt-g1.utb", "pt-pt-g2.ctb"), "passo", "pa§o", "§", "ss"),
     Ambiguity("colon-as-3", ("es-g1.ctb",), "hora: 10", "hora3 10", "\u2812", ":", "cells"),  # lower cells are digits
     Ambiguity("question-mark-as-5", ("es-g1.ctb",), "¿Qué?", "5Qué5", "\u2822", "?", "cells"),
@@ -150,12 +158,15 @@ def back_translate(code: Code, braille: str) -> str:
 def _read_cells(code: Code, braille: str, ambiguities: list[Ambiguity]) -> str:
     """liblouis's print for `braille`, except the cells an ambiguity reads itself (split there)."""
     if not ambiguities:
-        return to_print(code.table, braille)
+        return to_print(code.table, braille) if braille else ""
     first, *rest = ambiguities
-    parts = re.split(f"({first.pattern})", braille)
-    return "".join(
-        str(first.replacement) if k % 2 else _read_cells(code, part, rest) for k, part in enumerate(parts) if part
-    )
+    parts, start = [], 0
+    for match in re.finditer(first.pattern, braille):
+        parts.append(_read_cells(code, braille[start : match.start()], rest))
+        parts.append(first.replacement(match) if callable(first.replacement) else first.replacement)
+        start = match.end()
+    parts.append(_read_cells(code, braille[start:], rest))
+    return "".join(parts)
 
 
 def source_words(code: Code, text: str) -> list[str]:
