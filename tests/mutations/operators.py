@@ -369,7 +369,8 @@ _braille("change a page number", "every braille page", _page_number)
 
 
 def _audio(name: str, reader: str, edition: str, change: Callable[[Path, Path], None]) -> None:
-    operator("audio", name, reader, (edition,))(lambda files: change(files[edition], files["audio-vtt"]))
+    """An operator on one audio edition; `change` gets it and the sentence cues (the sound's spans)."""
+    operator("audio", name, reader, (edition,))(lambda files: change(files[edition], files["audio-sentences"]))
 
 
 def _caption_word(vtt: Path, _: Path) -> None:
@@ -379,6 +380,38 @@ def _caption_word(vtt: Path, _: Path) -> None:
         raise NotApplicable("no caption with a long word")
     lines[n + 1] = markup.reverse_word(lines[n + 1])[0]
     vtt.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _vtt_cues(vtt: Path) -> list[list[str]]:
+    return [cue.split("\n") for cue in vtt.read_text(encoding="utf-8").split("\n\n")]
+
+
+def _write_cues(vtt: Path, cues: list[list[str]]) -> None:
+    vtt.write_text("\n\n".join("\n".join(cue) for cue in cues), encoding="utf-8")
+
+
+def _merge_captions(vtt: Path, _: Path) -> None:
+    """Two captions of one sentence made one cue (every word kept): too many lines, too long on screen."""
+    cues = _vtt_cues(vtt)
+    n = next((n for n, cue in enumerate(cues[:-1]) if cue[0].endswith("-c1") and cues[n + 1][0].endswith("-c2")), None)
+    if n is None:
+        raise NotApplicable("no sentence cut into captions")
+    (ident, times, *one), (_, later, *two) = cues[n], cues[n + 1]
+    cues[n : n + 2] = [[ident, f"{times.split(' --> ')[0]} --> {later.split(' --> ')[1]}", *one, *two]]
+    _write_cues(vtt, cues)
+
+
+def _shift_caption(vtt: Path, _: Path) -> None:
+    """A sentence's second caption starts half a second late: shown while the words before it are spoken."""
+    cues = _vtt_cues(vtt)
+    n = next((n for n, cue in enumerate(cues) if cue[0].endswith("-c2")), None)
+    if n is None:
+        raise NotApplicable("no sentence cut into captions")
+    start, end = cues[n][1].split(" --> ")
+    h, m, s = start.split(":")
+    moved = int(h) * 3600 + int(m) * 60 + float(s) + 0.5
+    cues[n][1] = f"{int(moved // 3600):02d}:{int(moved % 3600 // 60):02d}:{moved % 60:06.3f} --> {end}"
+    _write_cues(vtt, cues)
 
 
 def _transcript(mp3: Path, _: Path) -> None:
@@ -406,6 +439,9 @@ def _chapter_title(m4b: Path, _: Path) -> None:
 
 
 _audio("change a caption word", "parser", "audio-vtt", _caption_word)
+_audio("change a sentence cue's word", "parser", "audio-sentences", _caption_word)
+_audio("merge two captions into one too long", "caption limits", "audio-vtt", _merge_captions)
+_audio("start a caption late", "caption limits", "audio-vtt", _shift_caption)
 _audio("change the transcript (USLT)", "parser", "audio-mp3", _transcript)
 _audio("change the title tag (TIT2)", "parser", "audio-mp3", _title_tag)
 _audio(

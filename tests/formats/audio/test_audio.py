@@ -31,8 +31,8 @@ VOICES = {
 
 @pytest.fixture(scope="module")
 def files(seed, built):
-    """The seed's three audio files, by extension."""
-    return {output.path.suffix[1:]: output.path for output in AUDIO.outputs(seed, built / seed.slug)}
+    """The seed's four audio files, by edition: mp3, m4b, vtt (the captions) and sentences (the sentence cues)."""
+    return {output.edition.removeprefix("audio-"): output.path for output in AUDIO.outputs(seed, built / seed.slug)}
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,13 @@ def findings(seed, built):
 
 @pytest.fixture(scope="module")
 def cues(files):
+    """The sentence cues, which the sound checks and the chapters follow."""
+    return read.read_cues(files["sentences"])
+
+
+@pytest.fixture(scope="module")
+def captions(files):
+    """The display captions."""
     return read.read_cues(files["vtt"])
 
 
@@ -109,7 +116,7 @@ def test_duration_is_a_normal_speaking_rate(files, seed):
     assert 120 <= words / seconds * 60 <= 200  # words a minute, pauses included
 
 
-def test_vtt_has_one_cue_per_sentence_with_block_ids(cues):
+def test_sentence_cues_are_one_per_sentence_with_block_ids(cues):
     ids = [c.identifier for c in cues]
     assert ids[:3] == ["b1-kind-s1", "b2-office-s1", "b3-place-s1"]
     assert "b6-paragraph-s2" in ids  # the opening paragraph is two sentences, not split after "U.S."
@@ -130,12 +137,76 @@ def test_two_builds_are_byte_identical(files, seed, tmp_path):
         assert not re.search(rb"Lav[fc]\d", data) and b"TSSE" not in data and b"\xa9too" not in data
 
 
-def test_a_changed_caption_is_a_parity_difference(scratch_build, seed):
-    vtt = scratch_build / seed.slug / f"{seed.slug}.vtt"
+@pytest.mark.parametrize("edition", ["vtt", "sentences.vtt"])
+def test_a_changed_caption_is_a_parity_difference(scratch_build, seed, edition):
+    vtt = scratch_build / seed.slug / f"{seed.slug}.{edition}"
     vtt.write_text(vtt.read_text(encoding="utf-8").replace("Russian ICBMs", "Russian missiles"), encoding="utf-8")
     reports = api.check([SEED], ["audio"], scratch_build, conformance=False)
     [bad] = [r for r in reports if not r.ok]
-    assert bad.edition == "audio-vtt" and "ICBMs" in str(bad.differences[0])
+    assert bad.edition == ("audio-vtt" if edition == "vtt" else "audio-sentences")
+    assert "ICBMs" in str(bad.differences[0])
+
+
+def test_captions_meet_the_display_limits(captions, cues):
+    """At most 2 lines of 42 characters and 7 s a cue; the seed's longest sentence (12.5 s) is cut into several."""
+    lines = [read.caption_lines(c) for c in captions]
+    assert max(len(line) for cue in lines for line in cue) <= spec.CAPTION_LINE
+    assert max(map(len, lines)) <= spec.CAPTION_LINES
+    assert max(c.end - c.start for c in captions) <= spec.CAPTION_SECONDS
+    assert max(c.end - c.start for c in cues) > spec.CAPTION_SECONDS  # so the limit is doing work (12.5 s)
+    assert len(captions) > len(cues)
+
+
+def test_captions_are_cut_at_phrase_boundaries_inside_their_sentences(captions, cues):
+    """Each sentence's captions follow one another from its cue's start to its end, cut after a comma where
+    one falls in reach, never after an abbreviation's full stop."""
+    assert [c.identifier for c in captions[:2]] == ["b1-kind-s1-c1", "b2-office-s1-c1"]
+    spans = {c.identifier: (c.start, c.end) for c in cues}
+    pieces = [c for c in captions if c.identifier.startswith("b6-paragraph-s2-")]
+    assert [read.caption_lines(c)[-1][-1] for c in pieces[:-1]] == [","]  # "... of our plans," | "as well as ..."
+    assert (pieces[0].start, pieces[-1].end) == spans["b6-paragraph-s2"]
+    assert all(a.end == b.start for a, b in zip(pieces, pieces[1:], strict=False))
+    assert not any(read.caption_lines(c)[-1].endswith("U.S.") for c in captions if not c.identifier.endswith("-c1"))
+
+
+def test_caption_pieces_join_back_into_the_blocks(files, seed):
+    assert [normalise(t) for t in AUDIO.read_back(files["vtt"])] == [normalise(b.text) for b in seed.reading_blocks()]
+
+
+def _caption_problems(scratch_build, seed, change) -> list[str]:
+    vtt = scratch_build / seed.slug / f"{seed.slug}.vtt"
+    vtt.write_text(change(vtt.read_text(encoding="utf-8")), encoding="utf-8")
+    reports = api.check([SEED], ["audio"], scratch_build, conformance=False)
+    return [str(d) for r in reports if r.edition == "audio-vtt" for d in r.differences]
+
+
+def _merged(text: str, first: str) -> str:
+    """The captions with cue `first` and the next one made one cue: its start, the next one's end, both texts."""
+    cues = text.split("\n\n")
+    n = next(k for k, cue in enumerate(cues) if cue.startswith(first + "\n"))
+    (ident, times, *one), (_, later, *two) = cues[n].split("\n"), cues[n + 1].split("\n")
+    merged = "\n".join([ident, f"{times.split(' --> ')[0]} --> {later.split(' --> ')[1]}", *one, *two])
+    return "\n\n".join([*cues[:n], merged, *cues[n + 2 :]])
+
+
+def test_a_cue_too_long_to_read_fails_the_check(scratch_build, seed):
+    """Two captions merged into one: the words are all there, but it is 4 lines and over 7 s."""
+    problems = _caption_problems(scratch_build, seed, lambda t: _merged(t, "b14-paragraph-s3-c1"))
+    assert any("4 lines" in p for p in problems) and any("s on screen" in p for p in problems), problems
+
+
+def test_a_line_too_wide_fails_the_check(scratch_build, seed):
+    wide = "The U.S. Government has informed both NATO and Russia of our plans,"
+    problems = _caption_problems(scratch_build, seed, lambda t: t.replace(wide.replace(" both", "\nboth"), wide))
+    assert any(f"a line of {len(wide)} characters" in p for p in problems), problems
+
+
+def test_a_caption_moved_off_its_sentence_fails_the_check(scratch_build, seed, captions):
+    cue = next(c for c in captions if c.identifier == "b6-paragraph-s2-c2")
+    stamp = audio_files.timestamp(round(cue.start * spec.RATE))
+    later = audio_files.timestamp(round((cue.start + 0.5) * spec.RATE))
+    problems = _caption_problems(scratch_build, seed, lambda t: t.replace(f"{stamp} -->", f"{later} -->"))
+    assert any("b6-paragraph-s2-c2" in p and "start at" in p for p in problems), problems
 
 
 def _rewrite_mp3(path, pcm: bytes) -> None:
@@ -220,6 +291,7 @@ def test_spanish_document_gets_a_spanish_voice_and_its_words(spanish):
     assert str(tags["TLAN"]) == "spa"
     written = [normalise(t) for t in html_blocks((spanish / f"{slug}.html").read_bytes())]
     assert [normalise(t) for t in AUDIO.read_back(spanish / f"{slug}.vtt")] == written
+    assert [normalise(t) for t in AUDIO.read_back(spanish / f"{slug}.sentences.vtt")] == written
     assert [normalise(t) for t in AUDIO.read_back(spanish / f"{slug}.mp3")] == written
     assert [normalise(t) for t in AUDIO.read_back(spanish / f"{slug}.m4b")] == written
 

@@ -41,9 +41,12 @@ def copy(folder: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(folder, tmp_path / folder.name))
 
 
+EXTENSIONS = ("mp3", "m4b", "vtt", "sentences.vtt")
+
+
 def findings(folder: Path) -> dict[str, list[str]]:
     """The audio conformance check's findings on a build, by file name."""
-    return {p.name: f for p, f in checks.check([folder / f"{SLUG}.{ext}" for ext in ("mp3", "m4b", "vtt")]).items()}
+    return {p.name: f for p, f in checks.check([folder / f"{SLUG}.{ext}" for ext in EXTENSIONS]).items()}
 
 
 def decoded(path: Path) -> np.ndarray:
@@ -67,7 +70,7 @@ def test_each_profile_records_itself_and_its_check_is_clean(builds, name):
     assert MP4(m4b).tags[f"----:com.apple.iTunes:{spec.PROFILE_TAG}"][0] == name.encode()
     info = MP3(mp3).info
     assert (info.sample_rate, info.channels, info.bitrate) == (44_100, 1, spec.DELIVERIES[name].kbps * 1000)
-    assert findings(builds[name]) == {f"{SLUG}.{ext}": [] for ext in ("mp3", "m4b", "vtt")}
+    assert findings(builds[name]) == {f"{SLUG}.{ext}": [] for ext in EXTENSIONS}
 
 
 def test_podcast_and_broadcast_loudness_by_ebur128(builds):
@@ -81,7 +84,7 @@ def test_acx_rms_peak_and_room_tone_on_the_decoded_mp3(builds):
     mp3 = builds["acx"] / f"{SLUG}.mp3"
     rms, peak = checks.astats(mp3)
     assert -22.0 <= rms <= -18.0 and peak <= -3.5
-    samples, cues = decoded(mp3), read.read_cues(mp3.with_suffix(".vtt"))
+    samples, cues = decoded(mp3), read.read_cues(spec.sentences_path(mp3))
     assert level_db(samples) == pytest.approx(rms, abs=0.1)  # numpy agrees with astats
     head = samples[: round((cues[0].start - 0.05) * spec.RATE)]
     tail = samples[round((cues[-1].end + 0.05) * spec.RATE) :]
@@ -117,7 +120,7 @@ def test_a_file_checked_against_another_profile_fails(builds, tmp_path):
 def test_acx_room_tone_silenced_or_too_loud_fails(builds, tmp_path):
     folder = copy(builds["acx"], tmp_path)
     mp3 = folder / f"{SLUG}.mp3"
-    tail = read.read_cues(mp3.with_suffix(".vtt"))[-1].end + 0.05
+    tail = read.read_cues(spec.sentences_path(mp3))[-1].end + 0.05
     louder = f"volume=enable='lt(t,0.7)':volume=0,volume=enable='gt(t,{tail:.2f})':volume=30dB"
     command = [ffmpeg.program(), "-v", "error", "-y", "-i", str(mp3), "-af", louder, "-c:a", "libmp3lame"]
     command += ["-b:a", "192k", "-id3v2_version", "4", str(folder / "x.mp3")]

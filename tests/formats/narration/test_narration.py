@@ -65,6 +65,21 @@ def _sub(pattern: bytes, new: bytes) -> Callable[[bytes], bytes]:
 # ---------------------------------------------------------------- the interface and what is written
 
 
+def test_the_interface_keeps_sentence_times_and_the_captions_cut_them_at_word_samples(told):
+    """The synchronized editions are timed by whole sentences (the audio's <slug>.sentences.vtt); the display
+    captions the audio writes from the same narration cut each sentence without moving its ends."""
+    from altformats.formats.audio.spec import CAPTION_LINE, CAPTION_LINES, CAPTION_SECONDS, caption_id
+
+    for sentence in told.sentences:
+        prefix = caption_id(sentence.block, sentence.role, sentence.sentence, 0)[:-1]
+        pieces = [c for c in told.captions if c.identifier.startswith(prefix)]
+        assert pieces and (pieces[0].start, pieces[-1].end) == (sentence.start, sentence.end)
+        assert all(a.end == b.start for a, b in zip(pieces, pieces[1:], strict=False))
+        for piece in pieces:
+            assert len(piece.lines) <= CAPTION_LINES and max(map(len, piece.lines)) <= CAPTION_LINE
+            assert piece.end - piece.start <= CAPTION_SECONDS * RATE
+
+
 def test_narration_is_made_once_per_build_and_carries_exact_samples(seed, told):
     build = formats.Build()
     first = narration(seed, build)

@@ -2,8 +2,10 @@
 
 Three files per document: `<slug>.mp3` (44.1 kHz mono CBR, ID3v2.4 with CHAP,
 CTOC and the written transcript in USLT), `<slug>.m4b` (AAC with the same
-chapters, the transcript as lyrics) and `<slug>.vtt` (one cue per sentence).
-The words are read back from the transcript and the cues (read.py), and for
+chapters, the transcript as lyrics), `<slug>.vtt` (display captions: at most 2 lines of
+42 characters and 7 s a cue) and `<slug>.sentences.vtt` (one cue per sentence, which the
+sound checks, the chapters and speech recognition follow).
+The words are read back from the transcript and both cue files (read.py), and for
 English the narration itself by speech recognition (read_speech.py); the sound
 is proved by the conformance check (checks.py).
 
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from altformats.document.model import Document
+from altformats.formats.audio.spec import SENTENCES_SUFFIX
 from altformats.formats.base import Build, Check, Format, Output, Proof
 
 if TYPE_CHECKING:
@@ -49,35 +52,43 @@ class AudioFormat(Format):
         self.rate = rate
 
     def outputs(self, doc: Document, out_dir: Path) -> list[Output]:
-        return [Output(f"audio-{ext}", out_dir / f"{doc.slug}.{ext}") for ext in ("mp3", "m4b", "vtt")]
+        return [
+            *(Output(f"audio-{ext}", out_dir / f"{doc.slug}.{ext}") for ext in ("mp3", "m4b", "vtt")),
+            Output("audio-sentences", out_dir / f"{doc.slug}{SENTENCES_SUFFIX}"),
+        ]
 
     def render(self, doc: Document, out_dir: Path, build: Build) -> list[Path]:
         from altformats.formats.audio import files
         from altformats.formats.audio.narrated import narration
         from altformats.output import write_bytes, write_text
 
-        mp3, m4b, vtt = (output.path for output in self.outputs(doc, out_dir))
+        mp3, m4b, vtt, sentences = (output.path for output in self.outputs(doc, out_dir))
         # Spoken once per build: the synchronized editions (the narration format) share it.
         told = narration(doc, build, self.profile, self.rate)
         write_bytes(mp3, told.mp3)
         write_bytes(m4b, told.m4b)
-        write_text(vtt, files.webvtt(list(told.cues), build.templates))
-        return [mp3, m4b, vtt]
+        write_text(vtt, files.caption_webvtt(list(told.captions), build.templates))
+        write_text(sentences, files.sentence_webvtt(list(told.cues), build.templates))
+        return [mp3, m4b, vtt, sentences]
 
     def read_back(self, path: Path) -> list[str]:
         from altformats.formats.audio import read
 
-        if path.suffix == ".vtt":
+        if path.name.endswith(SENTENCES_SUFFIX):
             return [text for _, text in read.cue_blocks(path)]
+        if path.suffix == ".vtt":
+            return [text for _, text in read.caption_blocks(path)]
         return read.transcript_blocks(path)
 
     def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
         """The words ("parser"); for the MP3 and M4B also the title tag and chapters ("tags and
         chapters") and, for an English document, what Whisper hears ("speech recognition")."""
-        from altformats.formats.audio import read_speech
+        from altformats.formats.audio import read, read_speech
         from altformats.formats.audio.read_tags import tag_differences
 
         proofs = super().prove(doc, output, check)
+        if output.edition == "audio-vtt":
+            return [*proofs, Proof("caption limits", tuple(read.caption_differences(output.edition, doc, output.path)))]
         if output.path.suffix == ".vtt":
             return proofs
         proofs.append(Proof("tags and chapters", tuple(tag_differences(output.edition, doc, output.path))))

@@ -22,7 +22,9 @@ from altformats import tools
 from altformats.errors import AltformatsError
 from altformats.formats.audio.ffmpeg import decode, probe, program
 from altformats.formats.audio.read import CaptionCue, read_cues
-from altformats.formats.audio.spec import PROFILE_TAG, RATE, Delivery, delivery, join, parse_cue_id
+from altformats.formats.audio.spec import (
+    PROFILE_TAG, RATE, SENTENCES_SUFFIX, Delivery, delivery, join, parse_caption_id, parse_cue_id, sentences_path,
+)  # fmt: skip
 from altformats.text import syllabic_characters
 
 FRAME = 0.010  # seconds per loudness frame
@@ -45,15 +47,15 @@ EXPECTED = {".mp3": ("mp3", RATE, 1), ".m4b": ("aac", RATE, 1)}  # codec, sample
 
 
 def check(paths: list[Path]) -> dict[Path, list[str]]:
-    """Findings for each audio file (an empty list is clean); the captions beside them give the cues."""
+    """Findings for each audio file (an empty list is clean); the sentence cues beside them give the cues."""
     findings: dict[Path, list[str]] = {path: [] for path in paths}
     levels: dict[Path, object] = {}
     for path in paths:
         try:
-            cues = read_cues(path.with_suffix(".vtt"))
             if path.suffix == ".vtt":
-                findings[path] += caption_findings(cues)
+                findings[path] += caption_findings(read_cues(path), not path.name.endswith(SENTENCES_SUFFIX))
             else:
+                cues = read_cues(sentences_path(path))
                 levels[path] = frame_levels(decode(path))
                 findings[path] += media_findings(path, cues, levels[path])
         except AltformatsError as error:
@@ -61,7 +63,7 @@ def check(paths: list[Path]) -> dict[Path, list[str]]:
     mp3, m4b = (next((p for p in levels if p.suffix == ext), None) for ext in (".mp3", ".m4b"))
     # Files of different lengths already fail the timing checks; comparing them would only add noise.
     if mp3 and m4b and abs(len(levels[mp3]) - len(levels[m4b])) <= 2:
-        disagreements = agreement_findings(levels[mp3], levels[m4b], read_cues(mp3.with_suffix(".vtt")))
+        disagreements = agreement_findings(levels[mp3], levels[m4b], read_cues(sentences_path(mp3)))
         findings[mp3] += disagreements
         findings[m4b] += disagreements
     return {path: _capped(found) for path, found in findings.items()}
@@ -72,12 +74,15 @@ def _capped(found: list[str]) -> list[str]:
     return found[:MAX_FINDINGS] + ([f"... and {extra} more"] if extra > 0 else [])
 
 
-def caption_findings(cues: list[CaptionCue]) -> list[str]:
-    """Cues present, identified uniquely, non-empty, in order and not overlapping."""
+def caption_findings(cues: list[CaptionCue], display: bool = False) -> list[str]:
+    """Cues present, identified uniquely, non-empty, in order and not overlapping (`display`: the captions,
+    whose ids name the piece of the sentence; otherwise the sentence cues). The caption limits and the
+    captions' agreement with the sentence cues are a proof ("caption limits", read.caption_differences)."""
     found = [] if cues else ["vtt: no cues"]
     ids = [cue.identifier for cue in cues]
-    if len(set(ids)) != len(ids) or None in map(parse_cue_id, ids):
-        found.append("vtt: cue identifiers must be unique b<block>-<role>-s<sentence>")
+    grammar, parse = ("-c<part>", parse_caption_id) if display else ("", parse_cue_id)
+    if len(set(ids)) != len(ids) or None in map(parse, ids):
+        found.append(f"vtt: cue identifiers must be unique b<block>-<role>-s<sentence>{grammar}")
     for before, cue in zip([None, *cues], cues, strict=False):
         if not cue.text.strip():
             found.append(f"vtt: cue {cue.identifier} has no text")

@@ -1,8 +1,10 @@
 """The one door to pyttsx3's private espeak API, which the synthesis worker needs to avoid its traps.
 
 pyttsx3 2.99's public API cannot wait until espeak-ng is idle, read the rate in
-effect, or clear the driver's stale "stopping" flag (synthesis.py says why each
-matters), so these reach into `pyttsx3.drivers._espeak` and the driver object.
+effect, clear the driver's stale "stopping" flag (synthesis.py says why each
+matters), or say at which sample a word starts (its "started-word" callback gives
+the word but not espeak-ng's `sample`, which the captions are split by), so these
+reach into `pyttsx3.drivers._espeak` and the driver object.
 They hold for the version pyproject.toml pins; if an attribute disappears, the
 build fails naming it and the pin, instead of silently losing audio.
 """
@@ -16,8 +18,11 @@ from altformats.errors import AltformatsError
 
 PIN = "pyttsx3>=2.99,<3"  # as in pyproject.toml
 # What is used of pyttsx3.drivers._espeak, and of an engine made by pyttsx3.init("espeak").
-MODULE_ATTRIBUTES = ("Synchronize", "IsPlaying", "RATE", "dll.espeak_GetParameter")
-ENGINE_ATTRIBUTES = ("proxy._driver._stopping",)
+MODULE_ATTRIBUTES = (
+    "Synchronize", "IsPlaying", "RATE", "dll.espeak_GetParameter", "SetSynthCallback", "EVENT_WORD",
+    "EVENT_LIST_TERMINATED",
+)  # fmt: skip
+ENGINE_ATTRIBUTES = ("proxy._driver._stopping", "proxy._driver._onSynth")
 
 
 def _lookup(root: Any, dotted: str, where: str) -> Any:
@@ -68,3 +73,26 @@ def clear_stopping(engine: Any) -> None:
     """Clear the espeak driver's "stopping" flag, which runAndWait's stop() leaves set."""
     _lookup(engine, "proxy._driver._stopping", "engine")
     engine.proxy._driver._stopping = False
+
+
+def record_words(engine: Any) -> list[tuple[int, int]]:
+    """Route espeak's synthesis callback through one that notes each word event, then the driver's own.
+
+    Returns the list it appends to: (character offset of the word in the text spoken, 0-based; the
+    sample of the utterance's output, at espeak's rate, where espeak-ng starts the word). espeak-ng
+    gives `text_position` 1-based in characters and `sample` counted from the start of the Synth call.
+    """
+    words: list[tuple[int, int]] = []
+    driver = _lookup(engine, "proxy._driver", "engine")
+    inner, word, last = driver._onSynth, _module("EVENT_WORD"), _module("EVENT_LIST_TERMINATED")
+
+    def noted(wav, numsamples, events):  # the driver's own callback does the rest, unchanged
+        index = 0
+        while events[index].type != last:
+            if events[index].type == word:
+                words.append((events[index].text_position - 1, events[index].sample))
+            index += 1
+        return inner(wav, numsamples, events)
+
+    _module("SetSynthCallback")(noted)  # the module keeps the ctypes callback alive
+    return words

@@ -1,6 +1,8 @@
-"""Writing the audio edition's files: MP3 and M4B through ffmpeg, ID3v2.4 tags with mutagen, WebVTT captions.
+"""Writing the audio edition's files: MP3 and M4B through ffmpeg, ID3v2.4 tags with mutagen, WebVTT captions
+and sentence cues.
 
-The captions come from templates/audio/captions.vtt.j2, the user's to override.
+The captions come from templates/audio/captions.vtt.j2 and the sentence cues from
+templates/audio/sentences.vtt.j2, the user's to override.
 
 Every writer here is deterministic: ffmpeg runs with its bit-exact flags and
 writes no tags of its own (no encoder versions), the tags hold only the
@@ -19,6 +21,7 @@ from altformats import templating, tools
 from altformats.document.model import Document, normalise
 from altformats.errors import AltformatsError
 from altformats.formats.audio import ffmpeg, spec
+from altformats.formats.audio.captions import Caption
 from altformats.formats.audio.mastering import SPEECH_RATE, Cue
 from altformats.formats.audio.spec import RATE
 from altformats.text import primary_language
@@ -94,14 +97,25 @@ def caption_text(written: str) -> Markup:
     return Markup(written.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def webvtt(cues: list[Cue], templates: str | None = None) -> str:
-    """WebVTT captions: one cue per sentence, its written text, identified by block, role and sentence."""
-    captions = [
+def sentence_webvtt(cues: list[Cue], templates: str | None = None) -> str:
+    """The sentence cues: one WebVTT cue per sentence, its written text, identified by block, role and sentence."""
+    sentences = [
         {"id": cue.utterance.cue_id, "start": timestamp(cue.start), "end": timestamp(cue.end),
          "text": caption_text(cue.utterance.written)}
         for cue in cues
     ]  # fmt: skip
-    return templating.render("audio/captions.vtt.j2", templates, cues=captions)
+    return templating.render("audio/sentences.vtt.j2", templates, cues=sentences)
+
+
+def caption_webvtt(captions: list[Caption], templates: str | None = None) -> str:
+    """The display captions: one WebVTT cue per piece of a sentence, its lines (`text` is them joined by
+    line breaks), identified by the sentence's cue id and the piece's number."""
+    cues = [
+        {"id": c.identifier, "start": timestamp(c.start), "end": timestamp(c.end),
+         "lines": [caption_text(line) for line in c.lines], "text": Markup("\n").join(map(caption_text, c.lines))}
+        for c in captions
+    ]  # fmt: skip
+    return templating.render("audio/captions.vtt.j2", templates, cues=cues)
 
 
 def pcm_input(pcm: Path) -> list[str]:

@@ -26,22 +26,32 @@ TRIM_MARGIN = 0.010  # seconds of a clip's own lead-in and tail kept around its 
 
 @dataclass(frozen=True)
 class Cue:
-    """Where one utterance sits in the narration, in samples at RATE."""
+    """Where one utterance sits in the narration, in samples at RATE.
+
+    `clip_start` is the sample of the utterance's own clip (at SPEECH_RATE) that the cue starts
+    with (the trim cut what came before), so a sample of the clip maps to 2 * (start/2 + s - clip_start).
+    """
 
     utterance: Utterance
     start: int
     end: int
+    clip_start: int = 0
 
 
 def trim(samples):
     """The voiced part of a clip (int16 array), with TRIM_MARGIN of its own silence either side."""
+    return samples[slice(*voiced_span(samples))]
+
+
+def voiced_span(samples) -> tuple[int, int]:
+    """Where `trim` cuts a clip: its first and one past its last kept sample (0, 0 if silent)."""
     import numpy as np
 
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > TRIM_LEVEL)
     if loud.size == 0:
-        return samples[:0]
+        return 0, 0
     margin = int(TRIM_MARGIN * SPEECH_RATE)
-    return samples[max(0, loud[0] - margin) : loud[-1] + 1 + margin]
+    return int(max(0, loud[0] - margin)), int(min(samples.size, loud[-1] + 1 + margin))
 
 
 def pause_before(previous: Utterance | None, current: Utterance, lead: float = PAUSES["lead"]) -> float:
@@ -63,13 +73,15 @@ def lay_out(utterances: list[Utterance], clips: list[bytes], profile: str = DEFA
     chosen = delivery(profile)
     parts, cues, position, previous = [], [], 0, None
     for utterance, clip in zip(utterances, clips, strict=True):
-        voiced = trim(np.frombuffer(clip, dtype="<i2"))
+        samples = np.frombuffer(clip, dtype="<i2")
+        first, last = voiced_span(samples)
+        voiced = samples[first:last]
         if voiced.size == 0:
             raise AltformatsError(f"espeak-ng produced silence for {utterance.written!r}")
         gap = round(pause_before(previous, utterance, chosen.lead) * SPEECH_RATE)
         parts += [np.zeros(gap, dtype=np.int16), voiced]
         position += gap
-        cues.append(Cue(utterance, 2 * position, 2 * (position + voiced.size)))
+        cues.append(Cue(utterance, 2 * position, 2 * (position + voiced.size), first))
         position += voiced.size
         previous = utterance
     parts.append(np.zeros(round(chosen.tail * SPEECH_RATE), dtype=np.int16))

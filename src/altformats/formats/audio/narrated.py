@@ -39,7 +39,8 @@ class Narration:
     mp3: bytes  # the tagged MP3 exactly as the audio edition writes it
     m4b: bytes
     voice: str
-    cues: tuple  # mastering.Cue per sentence, for the audio edition's captions
+    cues: tuple  # mastering.Cue per sentence, for the audio edition's sentence cues
+    captions: tuple = ()  # captions.Caption per display cue, for the audio edition's captions
 
 
 def narration(doc: Document, build: Build, profile: str | None = None, rate: int | None = None) -> Narration:
@@ -49,7 +50,7 @@ def narration(doc: Document, build: Build, profile: str | None = None, rate: int
 
 
 def _narrate(doc: Document, chosen: options.Options, scratch: Path | None) -> Narration:
-    from altformats.formats.audio import encoding, files, mastering, script, synthesis
+    from altformats.formats.audio import captions, encoding, files, mastering, script, synthesis
 
     utterances = script.script(doc)
     if not utterances:
@@ -69,4 +70,5 @@ def _narrate(doc: Document, chosen: options.Options, scratch: Path | None) -> Na
                  c.utterance.written, c.start, c.end)
         for c in cues
     )  # fmt: skip
-    return Narration(sentences, 2 * len(samples), *encoded, spoken.voice, tuple(cues))
+    shown = tuple(captions.captions(doc, cues, spoken.words))
+    return Narration(sentences, 2 * len(samples), *encoded, spoken.voice, tuple(cues), shown)

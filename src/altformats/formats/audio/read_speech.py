@@ -22,6 +22,7 @@ from altformats import tools
 from altformats.errors import AltformatsError, MissingTool
 from altformats.formats.audio.ffmpeg import program
 from altformats.formats.audio.read import CaptionCue, read_cues
+from altformats.formats.audio.spec import sentences_path
 
 if TYPE_CHECKING:
     import numpy as np
@@ -311,7 +312,7 @@ def compare(model, doc: Document, edition: str, path: Path, cues: list[CaptionCu
     from altformats.parity import Difference
 
     lines = [block.line for block in doc.reading_blocks()]
-    heard = recognise(model, decode(path), read_cues(path.with_suffix(".vtt")) if cues is None else cues)
+    heard = recognise(model, decode(path), read_cues(sentences_path(path)) if cues is None else cues)
     differences = []
     for cue in heard:
         if cue.failed:

@@ -16,6 +16,7 @@ from altformats.document.model import Document, TextBlock, normalise
 from altformats.errors import AltformatsError
 from altformats.formats.audio.ffmpeg import probe
 from altformats.formats.audio.read import CaptionCue, read_cues
+from altformats.formats.audio.spec import sentences_path
 from altformats.parity import Difference
 
 # Seconds a chapter may start away from its heading's cue: the MP3's CHAP frames hold whole
@@ -55,7 +56,7 @@ def tag_differences(edition: str, doc: Document, path: Path) -> list[Difference]
     frame = "the TIT2 frame" if path.suffix == ".mp3" else "the title tag"
     if normalise(title) != normalise(doc.meta.title):
         found.append(TagDifference(edition, title_block, title_line, doc.meta.title, title or "(missing)", frame))
-    want = expected_chapters(doc, blocks, read_cues(path.with_suffix(".vtt")))
+    want = expected_chapters(doc, blocks, read_cues(sentences_path(path)))
     return found + chapter_differences(edition, want, chapters)
 
 

@@ -1,4 +1,5 @@
-"""What the audio writer and its independent reader both follow: the cue-id grammar, the join rule, the sound targets.
+"""What the audio writer and its independent reader both follow: the cue-id grammars, the join rules, the caption
+limits, the sound targets.
 
 Neither writer nor reader (tests/test_layout.py): the writer makes cue ids and
 lays out the sound by these rules, the reader and the checker hold the files to them.
@@ -97,4 +98,56 @@ def join(sentences: list[str]) -> str:
     text = ""
     for sentence in sentences:
         text += ("" if not text or FULL_WIDTH_END.search(text) else " ") + sentence
+    return text
+
+
+# --- the display captions (<slug>.vtt) and the sentence cues (<slug>.sentences.vtt) ----------------
+
+SENTENCES_SUFFIX = ".sentences.vtt"  # the sentence-level cues, which the sound checks and the chapters follow
+# Display limits of a caption cue (the issue's: what fits on screen and can be read in time).
+CAPTION_LINE = 42  # characters (code points) a line
+CAPTION_LINES = 2
+CAPTION_SECONDS = 7.0
+# A caption cue identifier: its sentence's cue id and the piece of the sentence (1-based), b3-paragraph-s2-c1.
+CAPTION_PART = re.compile(r"^(.+)-c(\d+)$")
+# Characters of scripts written without spaces (Han, kana) and full-width punctuation: a caption may
+# break before or after one with no space dropped, and its pieces are joined back with none.
+UNSPACED = re.compile(r"[\u2e80-\u2fff\u3000-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+class CaptionId(NamedTuple):
+    """A caption identifier's parts: its sentence's (a CueId) and the piece of the sentence, 1-based."""
+
+    sentence: CueId
+    part: int
+
+
+def caption_id(block: int, role: str, sentence: int, part: int) -> str:
+    """The identifier of a display caption: the part-th piece of a sentence."""
+    return f"{cue_id(block, role, sentence)}-c{part}"
+
+
+def parse_caption_id(identifier: str) -> CaptionId | None:
+    """The parts of a caption identifier, or None if it does not follow the grammar."""
+    match = CAPTION_PART.match(identifier)
+    sentence = parse_cue_id(match.group(1)) if match else None
+    return CaptionId(sentence, int(match.group(2))) if sentence else None
+
+
+def sentences_path(path) -> object:
+    """The sentence cues beside an audio file or its captions: x.mp3, x.m4b, x.vtt -> x.sentences.vtt."""
+    name = path.name.removesuffix(SENTENCES_SUFFIX)
+    return path.with_name(name.rsplit(".", 1)[0] + SENTENCES_SUFFIX if name == path.name else path.name)
+
+
+def glue(left: str, right: str) -> str:
+    """What parts two pieces of a sentence split for display: nothing beside an unspaced script, else a space."""
+    return "" if UNSPACED.match(right[:1]) or UNSPACED.match(left[-1:]) else " "
+
+
+def join_pieces(pieces: list[str]) -> str:
+    """A sentence from the pieces it was split into for display (lines and caption cues), by `glue`."""
+    text = ""
+    for piece in pieces:
+        text += (glue(text, piece) if text else "") + piece
     return text

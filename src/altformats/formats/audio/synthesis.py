@@ -1,5 +1,8 @@
 """Speech synthesis through pyttsx3 (espeak-ng on Linux), one utterance per sentence, in a worker process.
 
+Each utterance comes back with its samples and espeak-ng's own word events: where in the spoken
+text each word begins and at which sample espeak-ng starts it (the captions split a sentence there).
+
 pyttsx3 with espeak-ng has traps, measured on this machine, that silently
 lose or change audio; each is handled here:
 
@@ -57,10 +60,12 @@ PREFERRED_VOICES = {"en": "en-us", "fr": "fr-fr", "zh": "cmn"}  # a bare tag wit
 
 @dataclass(frozen=True)
 class Speech:
-    """The synthesised utterances (16-bit samples at SAMPLE_RATE) and the voice that spoke them."""
+    """The synthesised utterances (16-bit samples at SAMPLE_RATE), the voice that spoke them, and per
+    utterance its words: (character offset in the spoken text, first sample in its clip)."""
 
     voice: str
     clips: list[bytes]
+    words: list[list[tuple[int, int]]]
 
 
 def synthesise(
@@ -93,8 +98,9 @@ def synthesise(
             raise OSError(failed["errno"], failed["strerror"], failed["filename"])
         if done.returncode != 0:
             raise AltformatsError(f"speech synthesis failed (exit {done.returncode}):\n{done.stderr.strip()[-2000:]}")
-        voice = json.loads(done.stdout)["voice"]
-        return Speech(voice, [read_clip(Path(folder) / clip_name(i)) for i in range(len(texts))])
+        answer = json.loads(done.stdout)
+        clips = [read_clip(Path(folder) / clip_name(i)) for i in range(len(texts))]
+        return Speech(answer["voice"], clips, [[tuple(word) for word in words] for words in answer["words"]])
 
 
 def worker_timeout(sentences: int) -> float:
@@ -150,6 +156,7 @@ class Narrator:
         espeak.require(self.engine)  # before any work: a changed private API fails here, by name
         self.finished = threading.Event()
         self.engine.connect("finished-utterance", self._on_finished)
+        self.words = espeak.record_words(self.engine)
         self.voice = choose_voice(self.engine.getProperty("voices"), language, voice)
         # A new engine queues property changes until a loop runs, and that loop's end cancels
         # whatever espeak is still busy with (the rate change), leaving a stale "stopping" flag
@@ -164,9 +171,10 @@ class Narrator:
         self.completed = completed
         self.finished.set()
 
-    def save(self, text: str, path: Path) -> None:
-        """Speak `text` into `path` and return only when the WAV is complete."""
+    def save(self, text: str, path: Path) -> list[tuple[int, int]]:
+        """Speak `text` into `path` and return only when the WAV is complete, with its word events."""
         self.finished.clear()
+        self.words.clear()
         # runAndWait's stop() flags "stopping" whenever espeak reports itself busy, and the flag
         # outlives that loop: left set, it cancels this utterance (completed=False).
         espeak.clear_stopping(self.engine)
@@ -177,6 +185,7 @@ class Narrator:
         wait_until_idle()
         if self.engine.getProperty("voice") != self.voice:
             raise AltformatsError(f"espeak-ng spoke with {self.engine.getProperty('voice')!r}, not {self.voice!r}")
+        return list(self.words)
 
 
 def wait_until_idle() -> None:
@@ -205,7 +214,7 @@ def wait_until_applied(rate: int) -> None:
 
 
 def main() -> int:
-    """The worker: read a JSON request on stdin, write one WAV per text, print the voice as JSON."""
+    """The worker: read a JSON request on stdin, write one WAV per text, print the voice and word events as JSON."""
     request = json.load(sys.stdin)
     out = sys.stdout
     folder = Path(request["folder"])
@@ -214,10 +223,8 @@ def main() -> int:
     # The espeak driver prints "Audio saved to ..." for every file; keep stdout for our answer.
     with contextlib.redirect_stdout(sys.stderr):
         narrator = Narrator(request["language"], int(request["rate"]), request.get("voice"))
-        for index, text in enumerate(request["texts"]):
-            clip = folder / clip_name(index)
-            narrator.save(text, clip)
-    json.dump({"voice": narrator.voice}, out)
+        words = [narrator.save(text, folder / clip_name(index)) for index, text in enumerate(request["texts"])]
+    json.dump({"voice": narrator.voice, "words": words}, out)
     return 0
 
 
