@@ -3,7 +3,7 @@
 VENV := .venv
 STAMP := $(VENV)/.setup-done
 
-.PHONY: build test setup bench fuzz lint clean
+.PHONY: build test setup bench fuzz mutations lint clean
 
 build: $(STAMP)
 	$(VENV)/bin/altformats build
@@ -23,6 +23,10 @@ bench: $(STAMP)
 # The fuzz suite's long profile: thousands of random sources (tests/test_fuzz.py; make test runs a bounded one).
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=long $(VENV)/bin/python -m pytest -p no:cacheprovider tests/test_fuzz.py --hypothesis-show-statistics
+
+# The mutation score on the seed and every sample and sheet, in every format (make test runs the seed's).
+mutations: $(STAMP)
+	ALTFORMATS_MUTATIONS=all $(VENV)/bin/python -m pytest -p no:cacheprovider tests/mutations
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests bench

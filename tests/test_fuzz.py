@@ -14,7 +14,6 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from altformats import api, cli

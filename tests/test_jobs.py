@@ -28,7 +28,9 @@ def test_one_worker_and_two_write_the_same_bytes(tmp_path, monkeypatch):
     one = api.build(SOURCES, ["html", "braille", "pdf", "epub"], tmp_path / "one", jobs=1, force=True)
     two = api.build(SOURCES, ["html", "braille", "pdf", "epub"], tmp_path / "two", jobs=2, force=True)
     assert [p.relative_to(tmp_path / "one") for p in one] == [p.relative_to(tmp_path / "two") for p in two]
-    assert digests(tmp_path / "one") == digests(tmp_path / "two") and len(digests(tmp_path / "one")) == 3 * 8  # html, brf, brl.txt, pef, 3 pdf, epub
+    assert (
+        digests(tmp_path / "one") == digests(tmp_path / "two") and len(digests(tmp_path / "one")) == 3 * 8
+    )  # html, brf, brl.txt, pef, 3 pdf, epub
 
 
 def test_the_epub_joins_the_pdf_job_only_when_both_are_built(seed):

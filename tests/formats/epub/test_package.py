@@ -120,7 +120,13 @@ CORRUPTIONS = {
     "content title": (CONTENT, b"<title>U.S.", b"<title>U.K.", "package", "U.K."),
     "text outside main": (CONTENT, b"</main>", b"</main><p>Unread words</p>", "package", "Unread words"),
     "nav href pointing nowhere": (NAV, b"#cooperation-with-nato", b"#heading-9", "navigation", "heading-9"),
-    "nav target another heading": (NAV, b"#cooperation-with-nato", b"#cooperation-with-russia", "navigation", "Cooperation with NATO"),
+    "nav target another heading": (
+        NAV,
+        b"#cooperation-with-nato",
+        b"#cooperation-with-russia",
+        "navigation",
+        "Cooperation with NATO",
+    ),
     "ncx src pointing nowhere": (NCX, b"#cooperation-with-russia", b"#nowhere", "navigation", "nowhere"),
     "nav toc heading": (NAV, b'"toc-title">Contents<', b'"toc-title">Contenido<', "navigation", "Contenido"),
     # the second subsection moved out of the title's list: nesting changes, no label does

@@ -23,7 +23,15 @@ from altformats.errors import AltformatsError
 from altformats.formats.audio.ffmpeg import decode, probe, program
 from altformats.formats.audio.read import CaptionCue, read_cues
 from altformats.formats.audio.spec import (
-    PROFILE_TAG, RATE, SENTENCES_SUFFIX, Delivery, delivery, join, parse_caption_id, parse_cue_id, sentences_path,
+    PROFILE_TAG,
+    RATE,
+    SENTENCES_SUFFIX,
+    Delivery,
+    delivery,
+    join,
+    parse_caption_id,
+    parse_cue_id,
+    sentences_path,
 )  # fmt: skip
 from altformats.text import syllabic_characters
 

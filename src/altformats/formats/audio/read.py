@@ -15,8 +15,17 @@ from altformats.document.model import Document
 from altformats.errors import AltformatsError
 from altformats.formats.audio.ffmpeg import probe
 from altformats.formats.audio.spec import (
-    CAPTION_LINE, CAPTION_LINES, CAPTION_SECONDS, UNSPACED, CaptionId, CueId, join, join_pieces, parse_caption_id,
-    parse_cue_id, sentences_path,
+    CAPTION_LINE,
+    CAPTION_LINES,
+    CAPTION_SECONDS,
+    UNSPACED,
+    CaptionId,
+    CueId,
+    join,
+    join_pieces,
+    parse_caption_id,
+    parse_cue_id,
+    sentences_path,
 )  # fmt: skip
 from altformats.parity import Difference
 
