@@ -229,10 +229,10 @@ def test_a_link_title_is_refused_also_through_a_reference(tmp_path):
     ]
 
 
-def test_footnote_and_definition_list_syntax_are_carried_as_text(tmp_path):
-    """CommonMark has neither: markdown-it reads them as text, and every word reaches the model."""
+def test_a_footnote_and_a_definition_list_keep_every_word(tmp_path):
+    """Both are constructs now (issue 15): the note is read after the body, its mark where it was."""
     path = source(tmp_path, "", "A claim.[^1]\n\n[^1]: The source of the claim.\n\nTerm\n: Its definition.")
-    assert body_text(path) == "A claim.[^1] [^1]: The source of the claim. Term : Its definition."
+    assert body_text(path) == "A claim.[1] Term Its definition. [1] The source of the claim."
 
 
 HOSTILE = {

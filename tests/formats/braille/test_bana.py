@@ -169,7 +169,8 @@ def test_running_head_link_address_and_closing_line(built):
     assert pages(built[1])[4] == [
         (1, 13, "⠠⠺⠁⠞⠻⠀⠠⠎⠁⠋⠑⠞⠽"),  # §1.8: the running head on line 1 from the second page
         (3, 2, "⠠⠎⠑⠑⠀⠮⠀⠛⠥⠊⠙⠑⠀⠐⠣⠓⠞⠞⠏⠎⠒⠸⠌⠸⠌⠭⠲⠕⠗⠛⠸⠌⠛⠐⠜⠲"),  # the address after the words
-        (5, 16, "⠠⠠⠮⠀⠠⠠⠢⠙"),  # THE END
+        (5, 2, "⠠⠓⠂⠇⠹⠀⠠⠷⠋⠊⠉⠑"),  # the colophon's publisher, set apart after the body (issue 15)
+        (7, 16, "⠠⠠⠮⠀⠠⠠⠢⠙"),  # THE END
         (25, 38, "⠼⠃"),
     ]
 
