@@ -62,6 +62,9 @@ def inline(draw: st.DrawFn, clean: bool) -> tuple[str, str]:
             parts.append((markup, ENTITIES_CARRIED[markup]))
         else:
             parts.append(("\\*", "*"))
+    if not "".join(p[1] for p in parts).strip():  # only &nbsp;: a block with no words, which the reader refuses
+        word = draw(WORD)
+        parts.append((word, word))
     if not clean:
         for _ in range(draw(st.integers(0, 3))):
             parts.insert(draw(st.integers(0, len(parts))), (draw(dirty_inline()), ""))

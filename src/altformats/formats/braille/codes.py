@@ -279,7 +279,7 @@ def running_head(code: Code, title: str) -> str:
         head = cells(code, " ".join(words[:k]))
         if len(head) <= WIDTH - 2 * CENTRED_MARGIN:
             return head
-    return cells(code, words[0])[: WIDTH - 2 * CENTRED_MARGIN] if words else ""
+    return cells(code, words[0])[: WIDTH - 2 * CENTRED_MARGIN].rstrip(BLANK) if words else ""  # no blank cell last
 
 
 def typed_text(code: Code, content: str | tuple[Inline, ...]) -> tuple[str, list[int]]:
