@@ -38,7 +38,8 @@ class Ambiguity:
 
     `side` says where the undoing applies: "back" rewrites the back-translation; "both" folds
     source and back-translation to one form (print characters the code writes alike);
-    "cells" reads the cells matching `pattern` as `replacement` instead of asking liblouis.
+    "cells" reads the cells matching `pattern` as `replacement` instead of asking liblouis;
+    "braille" rewrites the cells before liblouis reads them (into signs it reads back right).
     """
 
     name: str
@@ -104,6 +105,15 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         r"([oOiI])\\45/!(?:e(?:very(?![^\W\d_]))?|j(?:ust(?![^\W\d_]))?)",
         lambda m: {"o": "œ", "O": "Œ", "i": "ĳ", "I": "Ĳ"}[m.group(1)],
     ),
+    Ambiguity(  # liblouis writes three or more words in capitals as a passage (⠠⠠⠠ … ⠠⠄) and reads back
+        "capitals-passage",  # only its first letter as a capital: each word gets its own word indicator instead
+        UEB,
+        "Å A A",
+        "Å a a",
+        "\u2820\u2820\u2820(.*?)\u2820\u2804",
+        lambda m: "\u2800".join("\u2820\u2820" + w if w else w for w in m.group(1).split("\u2800")),
+        "braille",
+    ),
     Ambiguity("section-sign-for-ss", ("pt-pt-g1.utb", "pt-pt-g2.ctb"), "passo", "pa§o", "§", "ss"),
     Ambiguity("colon-as-3", ("es-g1.ctb",), "hora: 10", "hora3 10", "\u2812", ":", "cells"),  # lower cells are digits
     Ambiguity("question-mark-as-5", ("es-g1.ctb",), "¿Qué?", "5Qué5", "\u2822", "?", "cells"),
@@ -135,7 +145,7 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
 
 
 def applying(code: Code, side: str) -> list[Ambiguity]:
-    """The ambiguities of `code` undone on `side` ("back", "both", "cells" or "source")."""
+    """The ambiguities of `code` undone on `side` ("back", "both", "cells", "braille" or "source")."""
     return [a for a in AMBIGUITIES if a.side == side and (not a.tables or code.table in a.tables)]
 
 
@@ -151,6 +161,8 @@ def back_translate(code: Code, braille: str) -> str:
     """A block of braille back in print, with the code's known ambiguities undone."""
     if code.emphasis:  # indicators are not words, and liblouis cannot read them back
         braille = re.sub(code.emphasis, "", braille)
+    for ambiguity in applying(code, "braille"):
+        braille = re.sub(ambiguity.pattern, ambiguity.replacement, braille)
     text = _read_cells(code, braille, applying(code, "cells"))
     return rewrite(applying(code, "back"), rewrite(applying(code, "both"), text))
 
