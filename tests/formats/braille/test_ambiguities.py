@@ -29,7 +29,9 @@ def test_liblouis_misreads_the_example_and_the_reader_undoes_it(ambiguity):
 
 def test_the_list_is_closed_and_named_once():
     names = [a.name for a in AMBIGUITIES]
-    assert len(names) == len(set(names)) and all(a.side in ("back", "both", "cells", "braille", "source") for a in AMBIGUITIES)
+    assert len(names) == len(set(names)) and all(
+        a.side in ("back", "both", "cells", "braille", "source") for a in AMBIGUITIES
+    )
     assert all(table in TABLES for a in AMBIGUITIES for table in a.tables)
 
 
