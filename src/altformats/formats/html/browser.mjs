@@ -154,6 +154,26 @@ async function spokenText(cdp, nodes) {
     tags.set(n.backendNodeId, (n.localName || "").toLowerCase());
     stack.push(...(n.children || []), ...(n.shadowRoots || []), ...(n.contentDocument ? [n.contentDocument] : []));
   }
+  // Elements followed in the DOM by white space. Chromium leaves that space out of the tree where a
+  // right-to-left run ends the element (links "a שלום" and "b"), yet a screen reader announces the two
+  // as separate objects, words apart; so the space is kept where the DOM has it. (CDP's DOM leaves
+  // white-space text nodes out, so the elements are found in the page and named by backend id.)
+  const spaceAfter = new Set();
+  const { result: found } = await cdp.send("Runtime.evaluate", {
+    expression: `[...document.querySelectorAll("body *")].filter((e) => {
+      const next = e.nextSibling;
+      return next && next.nodeType === 3 && /^\\s/.test(next.nodeValue);
+    })`,
+  });
+  if (found.objectId) {
+    const { result: items } = await cdp.send("Runtime.getProperties", { objectId: found.objectId, ownProperties: true });
+    for (const item of items) {
+      if (!/^\d+$/.test(item.name) || !item.value?.objectId) continue;
+      const { node } = await cdp.send("DOM.describeNode", { objectId: item.value.objectId });
+      spaceAfter.add(node.backendNodeId);
+    }
+    await cdp.send("Runtime.releaseObject", { objectId: found.objectId });
+  }
   const tagOf = async (node) => tags.get(node.backendDOMNodeId) || "";
   const out = { main: [], outside: [] };
   const buffers = { main: [], outside: [] };
@@ -187,6 +207,7 @@ async function spokenText(cdp, nodes) {
       for (const id of node.childIds || []) if (byId.has(id)) await visit(byId.get(id), where);
     }
     if (isBlock) flush(where);
+    else if (spaceAfter.has(node.backendDOMNodeId)) buffers[where].push(" ");
   }
   const root = nodes.find((n) => !n.parentId);
   await visit(root, "outside");
