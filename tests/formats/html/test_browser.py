@@ -118,7 +118,9 @@ def test_links_ending_right_to_left_stay_words_apart_and_a_glued_one_does_not(tm
     """Chromium drops the space after a link whose text ends in a right-to-left run (a fuzzer finding);
     a screen reader still announces the two links apart, so the a11y reader keeps the DOM's space."""
     source = tmp_path / "bidi.md"
-    source.write_text("---\ntitle: T\ndate: 2007-04-16\n---\n\n[a שלום](https://example.org) [b](https://example.org)\n")
+    source.write_text(
+        "---\ntitle: T\ndate: 2007-04-16\n---\n\n[a שלום](https://example.org) [b](https://example.org)\n"
+    )
     doc = api.load(source)
     api.build([source], ["html"], tmp_path / "out", jobs=1)
     assert proofs_of(doc, tmp_path / "out", check_run)["a11y tree"].ok
