@@ -425,11 +425,13 @@ def test_a_genuine_bug_still_shows_its_traceback(tmp_path):
 
 
 def test_tools_run_stops_a_child_that_times_out():
+    before = set(tools._children)  # the session's own: a check run's browser
     started = time.monotonic()
     with pytest.raises(subprocess.TimeoutExpired):
         tools.run(["sh", "-c", "sleep 300 & sleep 300"], timeout=0.5)
     assert time.monotonic() - started < 5
-    assert not tools._children
+    assert tools._children == before
+    assert all(child.poll() is None for child in before)  # and only the timed-out child was stopped
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
