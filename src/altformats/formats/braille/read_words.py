@@ -114,6 +114,15 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         lambda m: "\u2800".join("\u2820\u2820" + w if w else w for w in m.group(1).split("\u2800")),
         "braille",
     ),
+    Ambiguity(  # a letter before a dot-4 modifier (macron ⠈⠤, breve ⠈⠬) is read back as standing alone, so as
+        "letter-before-dot-4-modifier",  # its wordsign: "Bū" came back "Butū"; a grade 1 indicator keeps it a letter
+        UEB2,
+        "Bū Lā",
+        "Butū Likeā",
+        "(^|\u2800)(\u2820?[⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵])(?=\u2808[\u2824\u282c])",
+        lambda m: m.group(1) + "\u2830" + m.group(2),
+        "braille",
+    ),
     Ambiguity("section-sign-for-ss", ("pt-pt-g1.utb", "pt-pt-g2.ctb"), "passo", "pa§o", "§", "ss"),
     Ambiguity("colon-as-3", ("es-g1.ctb",), "hora: 10", "hora3 10", "\u2812", ":", "cells"),  # lower cells are digits
     Ambiguity("question-mark-as-5", ("es-g1.ctb",), "¿Qué?", "5Qué5", "\u2822", "?", "cells"),
