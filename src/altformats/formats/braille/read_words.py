@@ -119,8 +119,9 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         UEB2,
         "Bū Lā",
         "Butū Likeā",
-        "(^|\u2800)(\u2820?[⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵])(?=\u2808[\u2824\u282c])",
-        lambda m: m.group(1) + "\u2830" + m.group(2),
+        "(^|\u2800)(\u2820{0,2})([⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵])(?=\u2808[\u2824\u282c])",
+        # before a letter's capital sign; after a capitals word indicator, which liblouis would otherwise end there
+        lambda m: m.group(1) + (m.group(2) + "\u2830" if len(m.group(2)) == 2 else "\u2830" + m.group(2)) + m.group(3),
         "braille",
     ),
     Ambiguity("section-sign-for-ss", ("pt-pt-g1.utb", "pt-pt-g2.ctb"), "passo", "pa§o", "§", "ss"),
