@@ -119,7 +119,7 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         UEB2,
         "Bū Lā",
         "Butū Likeā",
-        "(^|\u2800)(\u2820{0,2})([⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵])(?=\u2808[\u2824\u282c])",
+        "(^|\u2800)(\u2820{0,2})([⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵])(?=\u2820{0,2}\u2808[\u2824\u282c])",
         # before a letter's capital sign; after a capitals word indicator, which liblouis would otherwise end there
         lambda m: m.group(1) + (m.group(2) + "\u2830" if len(m.group(2)) == 2 else "\u2830" + m.group(2)) + m.group(3),
         "braille",
