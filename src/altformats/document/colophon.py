@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from altformats.document.language import locale_tag
-from altformats.document.model import Inline, Link, MastheadLine, Meta, Text
+from altformats.document.model import Inline, Link, MastheadLine, Meta, Text, merged_text
 
 ROLES = ("publisher", "contact", "reference", "revised", "licence", "source_url", "translations")
 LABELS = {
@@ -44,7 +44,7 @@ def lines(meta: Meta, where: dict[str, int], words: Words) -> Iterator[MastheadL
             continue
         label = labels.get(role)
         lead = [Text(f"{label}: ", line)] if label else []
-        yield MastheadLine(role, tuple(_merge([*lead, *children])), line)
+        yield MastheadLine(role, merged_text([*lead, *children]), line)
 
 
 def _children(meta: Meta, role: str, line: int, words: Words) -> list[Inline]:
@@ -83,13 +83,3 @@ def _own_name(tag: str) -> str:
         return Locale.parse(locale_tag(tag).replace("-", "_")).get_display_name() or tag
     except (UnknownLocaleError, ValueError):
         return tag
-
-
-def _merge(nodes: list[Inline]) -> list[Inline]:
-    merged: list[Inline] = []
-    for node in nodes:
-        if merged and isinstance(node, Text) and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + node.text, merged[-1].line)
-        else:
-            merged.append(node)
-    return merged

@@ -92,6 +92,17 @@ class FootnoteRef:
 Inline = Text | LineBreak | Emphasis | Strong | Link | Abbr | FootnoteRef
 
 
+def merged_text(nodes: list[Inline]) -> tuple[Inline, ...]:
+    """Join neighbouring Text nodes (markdown-it splits text at soft breaks and specials)."""
+    merged: list[Inline] = []
+    for node in nodes:
+        if merged and isinstance(node, Text) and isinstance(merged[-1], Text):
+            merged[-1] = Text(merged[-1].text + node.text, merged[-1].line)
+        else:
+            merged.append(node)
+    return tuple(merged)
+
+
 def inline_text(inlines: tuple[Inline, ...]) -> str:
     """The written words of a run of inlines, exactly as they read."""
     parts: list[str] = []

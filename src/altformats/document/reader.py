@@ -38,6 +38,7 @@ from altformats.document.model import (
     Table,
     Text,
     inline_text,
+    merged_text,
 )
 from altformats.document.slugs import shown_path, slug_of
 from altformats.errors import AltformatsError, Problem
@@ -166,7 +167,7 @@ class BodyReader(Constructs):
             text = meta.date_text if role == "date" else getattr(meta, role)
             if text:
                 line = lines.get(role, 1)
-                yield MastheadLine(role, _merge(self.words(text, line)), line)
+                yield MastheadLine(role, merged_text(self.words(text, line)), line)
 
     def controls(self, body: str) -> None:
         """Refuse control characters typed into the body: no edition can carry them."""
@@ -341,12 +342,12 @@ class BodyReader(Constructs):
                 opened, target, children, start = stack.pop()
                 if not inline_text(tuple(children)).strip():
                     self.fail(start, f"{_NAMES[opened]} has no words")
-                stack[-1][2].append(_container(opened, target, _merge(children), start))
+                stack[-1][2].append(_container(opened, target, merged_text(children), start))
             else:
                 self.fail(line, UNSUPPORTED.get(kind, f"unsupported inline Markdown '{kind}'") + f": {child.content!r}")
         if pending:
             stack[-1][2].extend(self.words("".join(pending), line))
-        return _merge(stack[0][2])
+        return merged_text(stack[0][2])
 
     def special(self, token: Token, line: int) -> str:
         """The text of an escape or entity; an entity for a control character, or for none, is refused."""
@@ -410,17 +411,6 @@ def _container(kind: str, target: Any, children: tuple[Inline, ...], line: int) 
     if kind == "strong_open":
         return Strong(children, line)
     return Link(target, children, line)
-
-
-def _merge(nodes: list[Inline]) -> tuple[Inline, ...]:
-    """Join neighbouring Text nodes (markdown-it splits text at soft breaks and specials)."""
-    merged: list[Inline] = []
-    for node in nodes:
-        if merged and isinstance(node, Text) and isinstance(merged[-1], Text):
-            merged[-1] = Text(merged[-1].text + node.text, merged[-1].line)
-        else:
-            merged.append(node)
-    return tuple(merged)
 
 
 def _skip(tokens: list[Token], i: int) -> int:
