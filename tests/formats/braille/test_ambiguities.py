@@ -43,6 +43,9 @@ def test_the_list_is_closed_and_named_once():
         ("en-ueb-g1.ctb", "ÆSIR", "ÆSIS"),
         ("es-g1.ctb", "hora: 3:30", "hora: 3:31"),
         ("fr-bfu-g2.ctb", "iciDe", "iciDa"),
+        ("en-ueb-g1.ctb", "ё", "е"),  # one sign for two letters folds only letters of one sign
+        ("en-ueb-g2.ctb", "aδ", "aε"),
+        ("en-ueb-g1.ctb", "AǰB", "AǰC"),  # a word compared small still compares its letters
     ],
 )
 def test_a_word_that_differs_otherwise_is_still_a_difference(table, source, changed):
@@ -56,3 +59,13 @@ def test_spelled_out_letters_are_expected_as_spelled():
         expected = source_words(code, codes.typed_text(code, text)[0])
         assert found_words(back_translate(code, codes.cells(code, text))) == expected
     assert "ideograph" in source_words(code, codes.typed_text(code, "中")[0])
+
+
+def test_ou_standing_alone_is_written_in_letters():
+    """UEB's table would write "ou" alone as ⠳, which reads "out": the writer spells it, so it reads back right."""
+    code = TABLES["en-ueb-g2.ctb"]
+    assert to_print(code.table, codes.cells(code, "Paris ou Londres")) == "Paris ou Londres"
+    assert "\u2833" in codes.cells(code, "you out of our house")  # the groupsign stays where it is a word's part
+    spelled = codes.typed_text(code, "\u0223")[0]
+    assert spelled == "(latin small letter ou)"
+    assert found_words(back_translate(code, codes.cells(code, "\u0223"))) == source_words(code, spelled)

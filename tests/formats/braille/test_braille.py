@@ -260,3 +260,33 @@ def test_ueb_shows_emphasis_and_reads_back_the_words_only():
     assert "\u2828\u2802" in braille_cells and "\u2818\u2802" in braille_cells  # italic and bold word indicators
     assert braille_cells != codes.cells(code, "a quiet and bold")
     assert read.back_translate(code, braille_cells) == "a quiet and bold"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "1. | Name | Value |\n   |---|---|\n   | range | about 5,500 kilometres of open sea |\n- after",
+        "- > a quoted paragraph that runs on over more than one line of forty cells\n  >\n  > and a second one\n- after",
+        "- words of an item\n\n  > - a quoted list whose item runs on over more than one line of forty cells\n"
+        "  >   1. and has a nested item\n- the next item runs on over more than one line of forty cells too",
+        "- an item with a table\n\n  | Name | Value |\n  |---|---|\n  | range | 5,500 kilometres |\n\n"
+        "  and a paragraph after it that runs on over more than one line of forty cells\n- next",
+        "- - 1. > a quote three levels down\n       >\n       > 1. > a list in it, its item opening with a quote\n"
+        "       >    >\n       >    > that runs on over more than one line of forty cells\n       >\n"
+        "       >    and a paragraph after the quote in the item\n       > 2. the second item of the quoted list\n",
+    ],
+    ids=["table", "quote", "list-in-quote", "paragraph-after-table", "deep-quotes"],
+)
+def test_an_item_that_opens_with_a_table_or_quote_reads_back_block_by_block(body, tmp_path):
+    """The item's marker stands alone, so the table's entries or the quote's paragraphs keep their layout
+    (a fuzzer finding: a table's second entry was read as the first's runover); a list in a quote in an
+    item runs over by its own depth, and the list after it by the depth of its own items (another); a
+    paragraph after a table in an item is set apart as a paragraph (a cell-5 heading opens a run as a
+    continuation would)."""
+    source = tmp_path / "item.md"
+    source.write_text(f"---\ntitle: Items\ndate: 2020-01-02\n---\n\n{body}\n", encoding="utf-8")
+    doc = api.load(source)
+    fmt = BrailleFormat()
+    fmt.render(doc, tmp_path, formats.Build())
+    brf = fmt.outputs(doc, tmp_path)[0]
+    assert fmt.compare(doc, brf) == []

@@ -49,6 +49,10 @@ class Code:
 # liblouis's UEB tables use these cells for nothing else; back-translation does not know them.
 UEB_EMPHASIS = "[\u2828\u2818][\u2806\u2802\u2836\u2804]"
 ITALIC, BOLD = 0x0001, 0x0004  # liblouis typeforms for Emphasis and Strong
+NO_CONTRACT = 0x1000  # liblouis's typeform for letters written uncontracted
+# Words a table contracts to a sign that, standing alone, means another word: liblouis's UEB table writes
+# "ou" alone as the groupsign, which UEB reads alone as "out". They are written in letters instead.
+UNCONTRACTED = {"en-ueb-g2.ctb": re.compile(r"(?<![^\W\d_])[oO][uU](?![^\W\d_])")}
 CHANGE = "\u2814"  # CBE's dots 35, before and after a change of type (Signografia basica)
 HYPHEN = "\u2824"  # the list marker of codes whose table has no sign for a bullet
 # The special symbols each code's body may use, as regexes on its cells (the page lists those it finds).
@@ -213,6 +217,10 @@ def cells(code: Code, content: str | tuple[Inline, ...]) -> str:
     if code.enclose and any(forms):
         return BLANK.join(_enclosed(code, text, forms).split(BLANK))
     typeform = shown_forms(code, text, forms) if code.emphasis and any(forms) else None
+    if (alone := UNCONTRACTED.get(code.table)) and alone.search(text):
+        typeform = typeform or [0] * len(text)
+        for word in alone.finditer(text):
+            typeform[word.start() : word.end()] = [form | NO_CONTRACT for form in typeform[word.start() : word.end()]]
     if typeform and code.marked == "each word":  # liblouis would mark a passage once: give it each word on its own
         words = [(word.group(), typeform[word.start() : word.end()]) for word in re.finditer(r"\S+", text)]
         return BLANK.join(to_braille(code.table, word, form if any(form) else None) for word, form in words)

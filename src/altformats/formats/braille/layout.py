@@ -32,6 +32,7 @@ class Block:
     blank_before: bool = False
     blank_after: bool = False
     new_page: bool = False  # starts a page of its own (the transcriber's pages, §2.2)
+    apart: bool = False  # one of a group set apart by blank lines (a list, a table, a quote): its own layout
 
 
 def block_lines(block: Block) -> list[str]:

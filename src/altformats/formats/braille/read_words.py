@@ -13,13 +13,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 
-from altformats.formats.braille.codes import Code
-from altformats.formats.braille.louis import to_print
+from altformats.formats.braille.codes import CODES, Code
+from altformats.formats.braille.louis import can_write, to_braille, to_print
 
 UEB = ("en-ueb-g1.ctb", "en-ueb-g2.ctb")
 UEB2 = ("en-ueb-g2.ctb",)
+EVERY = UEB + tuple(sorted({c.table for grades in CODES.values() for c in grades.values()} - set(UEB)))
 WORDS = re.compile(r"[^\W\d_]+|\d+")  # the words compared: runs of letters or of digits
 GREEK = "[\u0370-\u03ff]"
 
@@ -47,8 +49,9 @@ class Ambiguity:
     example: str  # print that shows it (the tests translate it forward and read it back)
     misread: str  # what liblouis gives back for `example`
     pattern: str  # a regex on the print (on the cells for side "cells")
-    replacement: str | Callable[[re.Match[str]], str]
+    replacement: str | Callable[..., str]
     side: str = "back"
+    bound: bool = False  # the replacement takes the code's table before the match
 
 
 def _letter(match: re.Match[str]) -> str:
@@ -67,6 +70,42 @@ def _eur(match: re.Match[str]) -> str:
     """A capital after a small letter, as fr-bfu-g2 reads its cells back: "eur" and the small letter."""
     letter, before = match.group(0), match.string[match.start() - 1]
     return f"eur{letter.lower()}" if letter.isupper() and before.islower() else letter
+
+
+LIGATURES = "ÆæŒœĲĳӔӕΜμµ"  # and mu, which liblouis reads back small in a capitals word
+OUND_OF = {greek: sign for sign, greek in GREEK_OF.items()} | {"ς": "less"}
+
+
+def _case_unread(char: str) -> bool:
+    """A letter whose word liblouis may read back in another case: a ligature, mu, a small letter with no one
+    capital (ǰ, ẗ, ﬁ), or any letter beyond Latin-1 (Greek and Cyrillic inside a capitals word end it)."""
+    return (
+        char in LIGATURES or ord(char) > 0xFF or (char.islower() and (len(char.upper()) != 1 or char.upper() == char))
+    )
+
+
+def _groupsign(match: re.Match[str]) -> str:
+    """A Greek letter after a Latin one, as the groupsign its cells also are, in the case liblouis reads it back."""
+    greek, text = match.group(0), match.string
+    letters = OUND_OF[greek.lower()]
+    if greek.islower() and greek != "ς":
+        return letters
+    word = re.search(r"[^\W\d_]*$", text[: match.start()]).group() + re.match(r"[^\W\d_]*", text[match.end() :]).group()
+    if word.isupper():  # liblouis gives final sigma no capital: it takes the case of the word around it
+        return letters.upper()
+    if greek == "Σ":  # with its own capital sign, Σ is the cells of ∑ (one-sign-for-two-letters)
+        return greek
+    return letters if greek == "ς" else letters.capitalize()
+
+
+@lru_cache(maxsize=8192)
+def _one_sign(table: str, char: str) -> str:
+    """The letter liblouis reads `char`'s cells back as, where `table` writes the two alike; else `char` itself."""
+    if char.isascii() or not char.isalpha() or not can_write(table, char):
+        return char
+    braille = to_braille(table, char)
+    back = to_print(table, braille)
+    return back if len(back) == 1 and back != char and to_braille(table, back) == braille else char
 
 
 AMBIGUITIES: tuple[Ambiguity, ...] = (
@@ -88,22 +127,50 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         rf"(?i)(?<={GREEK})({'|'.join(GREEK_OF)})",
         _greek,
     ),
+    Ambiguity(  # two letters the code writes alike (Ǝ and Ə, Cyrillic Ё and Latin Ë, Σ and ∑): liblouis reads
+        "one-sign-for-two-letters",  # the sign back as one of them, and both are compared as that one
+        EVERY,
+        "Ǝ ё Π",
+        "Ə ë ∏",
+        r"[^\x00-\x7f]",
+        lambda table, match: _one_sign(table, match.group(0)),
+        "both",
+        bound=True,
+    ),
+    Ambiguity(  # liblouis pairs no capital with ӕ, reads a capitals word as ending at a ligature (Æ Œ Ĳ) and
+        "case-around-ligature-unread",  # writes a letter with no capital (ǰ, ẗ, ﬁ) inside one as a capital: a word
+        EVERY,  # holding one is compared small (the cells prove its case: they are the forward translation exactly)
+        "ÆSIR and AŒB or AǰB",
+        "ӕSIR and AO\\45/!eb or Aǰb",
+        r"[^\W\d_]+",
+        lambda m: m.group(0).lower() if any(_case_unread(c) for c in m.group(0)) else m.group(0),
+        "both",
+    ),
     Ambiguity("final-sigma", UEB, "λόγος", "λ (greek small letter omicron with tonos) γοσ", "ς", "σ", "both"),
     Ambiguity("micro-sign-for-mu", UEB, "μ", "µ", "µ", "μ", "both"),  # Greek mu and the micro sign: one sign
     Ambiguity("ae-as-cyrillic-ae", UEB, "æsir", "ӕsir", "[ӕӔ]", lambda m: "æ" if m.group(0) == "ӕ" else "Æ", "both"),
-    # liblouis pairs no capital with ӕ: the case of an æ is not read back, so words hold it small (the cells prove it)
-    Ambiguity("ae-case-unread", UEB, "ÆSIR", "ӕSIR", "Æ", "æ", "both"),
+    Ambiguity(  # Greek δ ε ν σ τ after a Latin letter are the cells of its final groupsign: "bδ" is "bound"
+        "greek-letter-after-a-letter",
+        UEB2,
+        "aΔ bσ",
+        "aOund bless",
+        rf"(?<=[^\W\d_])(?<!{GREEK})[ΔΕΝΣΤδενσςτ]",
+        lambda m: _groupsign(m),
+        "source",
+    ),
+    Ambiguity("capital-mu-read-small", UEB, "Μ", "µ", "Μ", "μ", "both"),  # ⠠⠨⠍ comes back the micro sign
     # a shortform or wordsign just before a closing parenthesis or bracket is read back as its letters: the
     # cells before the closing sign are read alone (in UEB these two cells are the closing sign and nothing else)
     Ambiguity("shortform-before-parenthesis", UEB2, "(see above)", "(see abv)", "\u2810\u281c", ")", "cells"),
     Ambiguity("shortform-before-bracket", UEB2, "[it]", "[x]", "\u2828\u281c", "]", "cells"),
     Ambiguity(  # UEB writes œ and ĳ as o, i + the ligature indicator ⠘⠖ + e, j; liblouis reads back only capitals,
         "small-ligature-unread",  # the e or j standing alone (the ligature ends the word) as its wordsign
-        UEB,
-        "cœur ĳs œ",
-        "co\\45/!eur i\\45/!js o\\45/!e",
-        r"([oOiI])\\45/!(?:e(?:very(?![^\W\d_]))?|j(?:ust(?![^\W\d_]))?)",
-        lambda m: {"o": "œ", "O": "Œ", "i": "ĳ", "I": "Ĳ"}[m.group(1)],
+        UEB[::-1],  # the example in grade 2, where "œi" also comes back as the shortform "either"
+        "cœur ĳs œ œi",
+        "co\\45/!eur i\\45/!js o\\45/!every o\\45/!either",
+        r"([oOiI])\\45/!(?:e(?:very(?![^\W\d_])|(ither)(?![^\W\d_]))?|j(?:ust(?![^\W\d_]))?)",
+        # e + i after the ligature is read as the shortform "either" ("œi" came back "o\\45/!either")
+        lambda m: {"o": "œ", "O": "Œ", "i": "ĳ", "I": "Ĳ"}[m.group(1)] + ("i" if m.group(2) else ""),
     ),
     Ambiguity(  # liblouis writes three or more words in capitals as a passage (⠠⠠⠠ … ⠠⠄) and reads back
         "capitals-passage",  # only its first letter as a capital: each word gets its own word indicator instead
@@ -156,7 +223,8 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
 
 def applying(code: Code, side: str) -> list[Ambiguity]:
     """The ambiguities of `code` undone on `side` ("back", "both", "cells", "braille" or "source")."""
-    return [a for a in AMBIGUITIES if a.side == side and (not a.tables or code.table in a.tables)]
+    found = [a for a in AMBIGUITIES if a.side == side and (not a.tables or code.table in a.tables)]
+    return [replace(a, replacement=partial(a.replacement, code.table)) if a.bound else a for a in found]
 
 
 def rewrite(ambiguities: list[Ambiguity], text: str) -> str:
@@ -174,7 +242,7 @@ def back_translate(code: Code, braille: str) -> str:
     for ambiguity in applying(code, "braille"):
         braille = re.sub(ambiguity.pattern, ambiguity.replacement, braille)
     text = _read_cells(code, braille, applying(code, "cells"))
-    return rewrite(applying(code, "back"), rewrite(applying(code, "both"), text))
+    return rewrite(applying(code, "both"), rewrite(applying(code, "back"), text))
 
 
 def _read_cells(code: Code, braille: str, ambiguities: list[Ambiguity]) -> str:

@@ -205,46 +205,74 @@ def _styled(block, level: int) -> list[Styled]:
             [(inlines, {"style": "entry", "level": 1 if first else 2}) for inlines, first in listed(block)]
         )
     inner: list[Styled] = []
-    if isinstance(block, Quote):
+    if isinstance(block, Quote):  # set apart, it is laid out afresh: a list in it starts at level 1
         for child in block.blocks:
-            inner.extend(_styled(child, level))
+            inner.extend(_styled(child, 1))
         return _set_apart(inner)
     assert isinstance(block, List)
     for n, item in enumerate(block.items, start=block.start):
         marker = {"number": f"{n}."} if block.ordered and level == 1 else {}
         children = _item_blocks(item, level)
-        if item.blocks and isinstance(item.blocks[0], List):
-            # the item opens with a list: its own marker stands alone on a line, before the nested items
+        if item.blocks and not isinstance(item.blocks[0], Paragraph):
+            # the item opens with a list, a table or a quote: its marker stands alone on a line, before them
+            # (a table's entries or a quote's paragraphs keep their own layout, which the marker would change)
             children = [((), {"style": "item", "level": level}), *children]
         for k, child in enumerate(children):
             inner.append(child if k else (child[0], {**child[1], "style": "item", **marker}))
     if level > 1:
         return inner
-    depth = _depth(block)  # every item and continuation of the list runs over at one cell (§8)
-    return _set_apart([(content, {**layout, "depth": depth}) for content, layout in inner])
+    return _set_apart(_with_depths(inner))
 
 
-def _depth(block: List) -> int:
-    """How deep a list nests: 1 for a list without nested lists."""
-    nested = [_depth(child) for item in block.items for child in item.blocks if isinstance(child, List)]
-    return 1 + max(nested, default=0)
+def _with_depths(blocks: list[Styled]) -> list[Styled]:
+    """A list's blocks with the depth they run over at: every item and continuation of one run of the list
+    runs over two cells right of the run's deepest item (§8). A group set apart inside an item (a table, a
+    quote) keeps its own layout and ends the run: the list goes on after it as a new run, as it is read."""
+    found: list[Styled] = []
+    run: list[Styled] = []
+    for content, layout in blocks:
+        if layout.get("apart"):
+            found.extend(_run_depth(run))
+            run = []
+            found.append((content, layout))
+        else:
+            run.append((content, layout))
+    return found + _run_depth(run)
+
+
+def _run_depth(run: list[Styled]) -> list[Styled]:
+    depth = max((layout["level"] for _, layout in run if layout.get("style") == "item"), default=1)
+    return [(content, {**layout, "depth": depth}) for content, layout in run]
 
 
 def _item_blocks(item, level: int) -> list[Styled]:
-    """A list item's blocks: its first paragraph hangs, further ones are continuations, nested lists go deeper."""
+    """A list item's blocks: its first paragraph hangs, further ones are continuations, nested lists go deeper.
+
+    A paragraph after a block set apart inside the item (a table, a quote) would open a run of lines at
+    a continuation's cell, where a cell-5 heading opens one: such paragraphs are set apart together
+    and laid out as paragraphs are outside a list, so they read back as what they are.
+    """
     found: list[Styled] = []
+    loose: list[Styled] = []
     for child in item.blocks:
+        if isinstance(child, Paragraph) and (loose or (found and found[-1][1].get("apart"))):
+            loose.append((child.children, {"style": "paragraph"}))
+            continue
+        found.extend(_set_apart(loose))
+        loose = []
         if isinstance(child, List):
             found.extend(_styled(child, level + 1))
         elif isinstance(child, Paragraph):
             found.append((child.children, {"style": "continuation", "level": level}))
         else:
             found.extend(_styled(child, level))
-    return found
+    return found + _set_apart(loose)
 
 
 def _set_apart(blocks: list[Styled]) -> list[Styled]:
-    """A blank line before the first block and after the last (lists, quotes, tables)."""
+    """A blank line before the first block and after the last (lists, quotes, tables); each block is marked
+    as one of a group set apart, which keeps its own layout inside a list."""
+    blocks = [(content, {**layout, "apart": True}) for content, layout in blocks]
     if blocks:
         blocks[0] = (blocks[0][0], {**blocks[0][1], "blank_before": True})
         blocks[-1] = (blocks[-1][0], {**blocks[-1][1], "blank_after": True})
@@ -264,6 +292,6 @@ def _sheet_blocks(block: Figure | Callout | DefinitionList, level: int) -> list[
     else:
         for item in block.items:
             found.append((item.term, {"style": "paragraph"}))
-            found += [s for definition in item.definitions for child in definition for s in _styled(child, level)]
+            found += [s for definition in item.definitions for child in definition for s in _styled(child, 1)]
         children = []
-    return found + [s for child in children for s in _styled(child, level)]
+    return found + [s for child in children for s in _styled(child, 1)]  # set apart: laid out afresh
