@@ -42,7 +42,7 @@ def main() -> int:
         os.environ["PYTHONPYCACHEPREFIX"] = f"{out}/pycache"
         commands = {
             "pandoc -s": [pandoc, "-s", str(SEED), "-o", f"{out}/pandoc.html"],
-            "altformats build --format html": [str(ALTFORMATS), "build", str(SEED), "--format", "html", "--out", out],
+            "altformats build --format html": [str(ALTFORMATS), "build", str(SEED), "-f", "html", "-o", out, "--force"],
             "floor: python -c pass": [sys.executable, "-c", "pass"],
             "floor: python + library imports": [sys.executable, "-c", LIBRARIES],
         }
