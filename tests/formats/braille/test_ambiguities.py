@@ -61,11 +61,15 @@ def test_spelled_out_letters_are_expected_as_spelled():
     assert "ideograph" in source_words(code, codes.typed_text(code, "中")[0])
 
 
-def test_ou_standing_alone_is_written_in_letters():
-    """UEB's table would write "ou" alone as ⠳, which reads "out": the writer spells it, so it reads back right."""
+def test_a_word_liblouis_writes_as_another_word_is_written_in_letters():
+    """UEB's table would write "ou" alone as ⠳ ("out"), "BLS" as the shortform blind + s, "Bū" with a b that
+    alone is "but": the writer spells each in letters (after ⠰⠰ where they are still a shortform's)."""
     code = TABLES["en-ueb-g2.ctb"]
     assert to_print(code.table, codes.cells(code, "Paris ou Londres")) == "Paris ou Londres"
     assert "\u2833" in codes.cells(code, "you out of our house")  # the groupsign stays where it is a word's part
-    spelled = codes.typed_text(code, "\u0223")[0]
-    assert spelled == "(latin small letter ou)"
-    assert found_words(back_translate(code, codes.cells(code, "\u0223"))) == source_words(code, spelled)
+    assert codes.cells(code, "BLS") == "\u2830\u2830\u2820\u2820\u2803\u2807\u280e"
+    assert codes.cells(code, "blinds") == "\u2803\u2807\u280e"  # the shortform where it is right
+    for text in ("the ACS and BLS team", "CDs", "Bū", "(his)", "\u0223"):
+        spelled = codes.typed_text(code, text)[0]
+        assert found_words(back_translate(code, codes.cells(code, text))) == source_words(code, spelled), text
+    assert codes.typed_text(code, "\u0223")[0] == "(latin small letter ou)"

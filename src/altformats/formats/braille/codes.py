@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from altformats.document.model import (
     Abbr,
@@ -25,7 +26,7 @@ from altformats.document.model import (
     inline_text,
 )
 from altformats.errors import AltformatsError
-from altformats.formats.braille.louis import BLANK, spelled_out, to_braille
+from altformats.formats.braille.louis import BLANK, spelled_out, to_braille, to_braille_before, to_print
 from altformats.formats.braille.spec import BULLET, CENTRED_MARGIN, CONTINUATION, LABEL, TRANSCRIBER, WIDTH
 from altformats.text import primary_language
 
@@ -50,9 +51,10 @@ class Code:
 UEB_EMPHASIS = "[\u2828\u2818][\u2806\u2802\u2836\u2804]"
 ITALIC, BOLD = 0x0001, 0x0004  # liblouis typeforms for Emphasis and Strong
 NO_CONTRACT = 0x1000  # liblouis's typeform for letters written uncontracted
-# Words a table contracts to a sign that, standing alone, means another word: liblouis's UEB table writes
-# "ou" alone as the groupsign, which UEB reads alone as "out". They are written in letters instead.
-UNCONTRACTED = {"en-ueb-g2.ctb": re.compile(r"(?<![^\W\d_])[oO][uU](?![^\W\d_])")}
+# Contracted codes whose table writes some words as braille that reads as another word ("ou" as the
+# groupsign that alone is "out"; "BLS" as the shortform "blind" and s): such a word is written in letters,
+# and where its letters are still a shortform's ("acs"), after the code's grade 1 word indicator.
+GRADE_1_WORD = {"en-ueb-g2.ctb": "\u2830\u2830"}
 CHANGE = "\u2814"  # CBE's dots 35, before and after a change of type (Signografia basica)
 HYPHEN = "\u2824"  # the list marker of codes whose table has no sign for a bullet
 # The special symbols each code's body may use, as regexes on its cells (the page lists those it finds).
@@ -217,14 +219,48 @@ def cells(code: Code, content: str | tuple[Inline, ...]) -> str:
     if code.enclose and any(forms):
         return BLANK.join(_enclosed(code, text, forms).split(BLANK))
     typeform = shown_forms(code, text, forms) if code.emphasis and any(forms) else None
-    if (alone := UNCONTRACTED.get(code.table)) and alone.search(text):
-        typeform = typeform or [0] * len(text)
-        for word in alone.finditer(text):
-            typeform[word.start() : word.end()] = [form | NO_CONTRACT for form in typeform[word.start() : word.end()]]
+    signs: dict[int, str] = {}
+    if indicator := GRADE_1_WORD.get(code.table):
+        for word in re.finditer(r"[^\W\d_]+", text):  # its letters alone: their context is the reader's to know
+            guard = _guard(code.table, word.group(), indicator)
+            if guard:
+                typeform = typeform or [0] * len(text)
+                for k in range(word.start(), word.end()):
+                    typeform[k] |= NO_CONTRACT if text[k].isalpha() else 0
+            if guard == "indicator":
+                signs[word.start() + _first_letter(word.group())] = indicator
     if typeform and code.marked == "each word":  # liblouis would mark a passage once: give it each word on its own
         words = [(word.group(), typeform[word.start() : word.end()]) for word in re.finditer(r"\S+", text)]
         return BLANK.join(to_braille(code.table, word, form if any(form) else None) for word, form in words)
-    return BLANK.join(to_braille(code.table, text, typeform).split(BLANK))
+    return BLANK.join(to_braille_before(code.table, text, typeform, signs).split(BLANK))
+
+
+@lru_cache(maxsize=8192)
+def _guard(table: str, word: str, indicator: str) -> str:
+    """How a word whose contracted braille reads back as another word is written: "" (as the table writes
+    it), "letters" (uncontracted, where that reads back right), or "indicator" (uncontracted after the
+    grade 1 word indicator). A word liblouis cannot read back either way (œ, ĳ) is left as it is."""
+
+    def letters(text: str) -> str:
+        return "".join(c for c in text if c.isalpha()).casefold()
+
+    if not any(c.isalpha() for c in word) or letters(to_print(table, to_braille(table, word))) == letters(word):
+        return ""
+
+    def reads(cells: str) -> bool:  # as the word, letter for letter or as letters the table writes alike (ӯ, ȳ)
+        back, wanted = letters(to_print(table, cells)), letters(word)
+        return len(back) == len(wanted) and all(
+            a == b or to_braille(table, a) == to_braille(table, b) for a, b in zip(back, wanted, strict=True)
+        )
+
+    forms = [NO_CONTRACT if c.isalpha() else 0 for c in word]
+    if reads(to_braille(table, word, forms)):
+        return "letters"
+    return "indicator" if reads(to_braille_before(table, word, forms, {_first_letter(word): indicator})) else ""
+
+
+def _first_letter(word: str) -> int:
+    return next(k for k, c in enumerate(word) if c.isalpha())
 
 
 def shown_forms(code: Code, text: str, forms: list[int]) -> list[int]:

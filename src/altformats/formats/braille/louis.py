@@ -66,7 +66,26 @@ def check_table(table: str) -> None:
 def to_braille(table: str, text: str, typeform: list[int] | None = None) -> str:
     """`text` (with liblouis typeforms per character, if any) in Unicode braille; an error for what `table` lacks."""
     check_table(table)
-    cells = binding().translateString([DISPLAY, table], text, typeform=typeform).replace(" ", BLANK)
+    # a copy: the binding writes into the typeform list it is given
+    cells = binding().translateString([DISPLAY, table], text, typeform=list(typeform) if typeform else None)
+    cells = cells.replace(" ", BLANK)
+    strange = sorted({c for c in cells if c not in TO_ASCII})
+    if strange:
+        raise AltformatsError(f"liblouis table {table} has no 6-dot braille for some of {text[:60]!r}: {strange}")
+    return cells
+
+
+def to_braille_before(table: str, text: str, typeform: list[int] | None, signs: dict[int, str]) -> str:
+    """As `to_braille`, with `signs[k]` written before the cells of `text[k]` (an indicator liblouis omits)."""
+    check_table(table)
+    if not signs:
+        return to_braille(table, text, typeform)
+    forms = list(typeform) if typeform else None  # a copy: the binding writes into it
+    cells, _, positions = binding().translate([DISPLAY, table], text, typeform=forms)[:3]  # where each char begins
+    for k in sorted(signs, reverse=True):
+        at = positions[k]
+        cells = cells[:at] + signs[k] + cells[at:]
+    cells = cells.replace(" ", BLANK)
     strange = sorted({c for c in cells if c not in TO_ASCII})
     if strange:
         raise AltformatsError(f"liblouis table {table} has no 6-dot braille for some of {text[:60]!r}: {strange}")

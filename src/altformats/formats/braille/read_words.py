@@ -98,6 +98,21 @@ def _groupsign(match: re.Match[str]) -> str:
     return letters if greek == "ς" else letters.capitalize()
 
 
+LOWER_WORDSIGNS = {
+    "\u2826": "his",
+    "\u2834": "was",
+    "\u2836": "were",
+    "\u2814": "in",
+    "\u2806": "be",
+    "\u2822": "enough",
+}
+
+
+def _lower_wordsign(capitals: str, sign: str) -> str:
+    word = LOWER_WORDSIGNS[sign]
+    return word.upper() if len(capitals) == 2 else word.capitalize() if capitals else word
+
+
 @lru_cache(maxsize=8192)
 def _one_sign(table: str, char: str) -> str:
     """The letter liblouis reads `char`'s cells back as, where `table` writes the two alike; else `char` itself."""
@@ -159,6 +174,15 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         "source",
     ),
     Ambiguity("capital-mu-read-small", UEB, "Μ", "µ", "Μ", "μ", "both"),  # ⠠⠨⠍ comes back the micro sign
+    Ambiguity(  # a lower wordsign alone in parentheses or brackets (⠐⠣⠦⠐⠜) is read back as a quotation mark
+        "lower-wordsign-in-brackets",
+        UEB2,
+        "(his) [was] (WERE)",
+        '(") ["] (′)',
+        "([\u2810\u2828]\u2823)(\u2820{0,2})([\u2826\u2834\u2836\u2814\u2806\u2822])(?=[\u2810\u2828]\u281c)",
+        lambda m: {"\u2810": "(", "\u2828": "["}[m.group(1)[0]] + _lower_wordsign(m.group(2), m.group(3)),
+        "cells",
+    ),
     # a shortform or wordsign just before a closing parenthesis or bracket is read back as its letters: the
     # cells before the closing sign are read alone (in UEB these two cells are the closing sign and nothing else)
     Ambiguity("shortform-before-parenthesis", UEB2, "(see above)", "(see abv)", "\u2810\u281c", ")", "cells"),
@@ -181,14 +205,13 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         lambda m: "\u2800".join("\u2820\u2820" + w if w else w for w in m.group(1).split("\u2800")),
         "braille",
     ),
-    Ambiguity(  # a letter before a dot-4 modifier (macron ⠈⠤, breve ⠈⠬) is read back as standing alone, so as
-        "letter-before-dot-4-modifier",  # its wordsign: "Bū" came back "Butū"; a grade 1 indicator keeps it a letter
-        UEB2,
-        "Bū Lā",
-        "Butū Likeā",
-        "(^|\u2800)(\u2820{0,2})([⠁⠃⠉⠙⠑⠋⠛⠓⠊⠚⠅⠇⠍⠝⠕⠏⠟⠗⠎⠞⠥⠧⠺⠭⠽⠵])(?=\u2820{0,2}\u2808[\u2824\u282c])",
-        # before a letter's capital sign; after a capitals word indicator, which liblouis would otherwise end there
-        lambda m: m.group(1) + (m.group(2) + "\u2830" if len(m.group(2)) == 2 else "\u2830" + m.group(2)) + m.group(3),
+    Ambiguity(  # a word in capitals that a shortform spells (CD, AB, FR) is written with the grade 1 indicator
+        "grade-1-before-capitals-word",  # before the capitals word indicator, ⠰⠠⠠, and read back as "Cd": the
+        UEB2,  # two indicators are read in the other order, which liblouis reads back in capitals
+        "the CD team",
+        "the Cd team",
+        "(\u2830{1,2})\u2820\u2820(?!\u2820)",
+        "\u2820\u2820\\1",
         "braille",
     ),
     Ambiguity("section-sign-for-ss", ("pt-pt-g1.utb", "pt-pt-g2.ctb"), "passo", "pa§o", "§", "ss"),
