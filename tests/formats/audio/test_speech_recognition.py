@@ -178,3 +178,27 @@ def test_a_heard_word_cannot_stand_for_a_written_one_in_another_cue():
     late = [(word, 5.5 + k * 0.3) for k, word in enumerate("alpha beta gamma delta".split())]
     first, second = read_speech.align([one, two], late)
     assert (first.errors, second.errors) == (4, 0)
+
+
+def test_an_intact_m4b_has_the_sound_of_its_mp3_at_every_cue(seed_outputs, cues):
+    """So `check` hears the seed's narration once: the M4B's cues are taken from the MP3's."""
+    paths = {o.path.suffix: o.path for o in seed_outputs["audio"]}
+    mp3, m4b = (read_speech.band_energies(read_speech.decode(paths[s])) for s in (".mp3", ".m4b"))
+    assert all(read_speech.same_sound(m4b, mp3, cue) for cue in cues)
+
+
+def test_a_sentence_replaced_in_the_m4b_alone_is_heard_there(scratch_build, seed, seed_proofs, model, cues):
+    """The MP3 is intact and heard first; the M4B's replaced sentence does not sound like the MP3's, so
+    the M4B is recognised where it differs (here: every cue, since a second encoding changes them all)."""
+    folder = scratch_build / seed.slug
+    m4b, mp3 = folder / f"{seed.slug}.m4b", folder / f"{seed.slug}.mp3"
+    victim, donor = (next(c for c in cues if c.identifier == name) for name in (VICTIM, DONOR))
+    pcm = ffmpeg.decode(m4b)
+    one, two = _span(victim), _span(donor)
+    _rewrite(m4b, pcm[: one.start] + _stretched(pcm[two], one.stop - one.start) + pcm[one.stop :])
+    earlier: list = []
+    assert read_speech.compare(model, seed, "audio-mp3", mp3, cues, earlier) == []  # heard by seed_proofs
+    ours = read_speech.band_energies(read_speech.decode(m4b))
+    assert not read_speech.same_sound(ours, earlier[0][0], victim)
+    found = read_speech.compare(model, seed, "audio-m4b", m4b, cues, earlier)
+    assert [d.expected for d in found] == [victim.text]
