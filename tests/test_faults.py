@@ -486,9 +486,13 @@ def test_kill_9_during_the_audio_build_leaves_no_encoder_running_and_no_debris(t
         *Path(tempfile.gettempdir()).glob("altformats-speech-*"),
     }
     before = previous_build(tmp_path, out, "audio")
-    for delay in (1.5, 3.0):
+    # killed once its staging folder is there (synthesis under way), once an encoder writes into it
+    for moment in (lambda: staging_folders(out), lambda: _writing_into(out)):
         process = cli("build", str(SEED), "-f", "audio", "-o", str(out), "--force")
-        time.sleep(delay)
+        deadline = time.monotonic() + 60
+        while not moment() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert process.poll() is None, "the build ended before the moment it was to be killed"
         process.send_signal(signal.SIGKILL)
         process.communicate(timeout=60)
         assert process.returncode == -9

@@ -100,7 +100,8 @@ class AudioFormat(Format):
         cues = read.read_cues(sentences)
         # the MP3 and the M4B of one narration (one cue file): a cue where their sounds are the same is heard once
         earlier = check.shared(("heard", hashlib.sha256(sentences.read_bytes()).hexdigest()), list)
-        heard = read_speech.compare(model, doc, output.edition, output.path, cues, earlier)
+        by_bytes = check.shared("heard by bytes", dict)  # the narrated editions carry this MP3
+        heard = read_speech.compare(model, doc, output.edition, output.path, cues, earlier, by_bytes)
         return [*proofs, Proof("speech recognition", tuple(heard))]
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:

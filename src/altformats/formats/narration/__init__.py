@@ -86,7 +86,8 @@ class NarrationFormat(Format):
         model = check.shared("whisper", read_speech.load)
         clips = tuple((c.target.rpartition("#")[2], c.text, c.begin, c.end) for c in reading.clips)
         key = ("narration heard", hashlib.sha256(reading.audio).hexdigest(), clips)
-        heard = check.shared(key, lambda: tuple(read.heard_differences(model, "", doc, reading)))
+        by_bytes = check.shared("heard by bytes", dict)  # the audio edition's MP3, heard before this
+        heard = check.shared(key, lambda: tuple(read.heard_differences(model, "", doc, reading, by_bytes)))
         return Proof("speech recognition", tuple(replace(d, edition=output.edition) for d in heard))
 
     def conformance(self, outputs: list[Output]) -> dict[Path, list[str]]:

@@ -303,11 +303,15 @@ def audio_samples(mp3: bytes) -> int:
         return to_samples(float(probe(Path(file.name))["format"]["duration"]))
 
 
-def heard_differences(model, edition: str, doc: Document, found: Reading) -> list[parity.Difference]:
+def heard_differences(
+    model, edition: str, doc: Document, found: Reading, by_bytes: dict | None = None
+) -> list[parity.Difference]:
     """What the recogniser hears in each clip of the edition's own audio, against the clip's words.
 
     The clips are the cues: each sentence's span and time as the SMIL (or the page) gives them, so
-    sound swapped inside the book's MP3 is heard where its words are not.
+    sound swapped inside the book's MP3 is heard where its words are not. Where the audio edition's
+    MP3 with the same bytes was heard in this run (`by_bytes`), a clip holding one of its cues of the
+    same words takes what was heard there (read_speech.compare).
     """
     from altformats.formats.audio.read import CaptionCue
     from altformats.formats.audio.read_speech import compare
@@ -321,4 +325,4 @@ def heard_differences(model, edition: str, doc: Document, found: Reading) -> lis
     with tempfile.NamedTemporaryFile(suffix=".mp3") as file:
         file.write(found.audio)
         file.flush()
-        return compare(model, doc, edition, Path(file.name), cues)
+        return compare(model, doc, edition, Path(file.name), cues, by_bytes=by_bytes)
