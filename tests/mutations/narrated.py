@@ -20,8 +20,6 @@ from operators import Files, operator
 EPUB, PAGE, PAGE_MP3, DAISY = "narration-epub", "narration-read-along", "narration-read-along-mp3", "narration-daisy202"
 SMIL3 = {"s": "http://www.w3.org/ns/SMIL"}
 DC = "http://purl.org/dc/elements/1.1/"
-# A sentence span of a block with a long word: the first paragraph's first sentence in the seed.
-SENTENCE = "//h:span[starts-with(@id, 'b6-s')]"
 
 
 def _narration(name: str, reader: str, edition: str, apply: Callable[[Files], None]) -> None:
@@ -61,13 +59,26 @@ def _overlap(root) -> None:
 
 
 def _missing_target(root) -> None:
-    text = root.xpath("//s:text", namespaces=SMIL3)[5]
+    texts = root.xpath("//s:text", namespaces=SMIL3)
+    if not texts:
+        raise NotApplicable("no SMIL text")
+    text = texts[min(5, len(texts) - 1)]
     text.set("src", text.get("src").partition("#")[0] + "#b99-s1")
+
+
+def _two_sentences(root) -> tuple[etree._Element, etree._Element]:
+    """The first two sentence spans of the first block that has two (b6's in the seed)."""
+    spans = {span.get("id"): span for span in root.iter(XHTML + "span", "span") if span.get("id")}
+    for ident, span in spans.items():
+        block, _, sentence = ident.partition("-s")
+        if sentence == "1" and f"{block}-s2" in spans:
+            return span, spans[f"{block}-s2"]
+    raise NotApplicable("no block of two sentences")
 
 
 def _drop_span(root) -> None:
     """Remove a sentence span and its words (the space after it kept), the player's other spans untouched."""
-    span = first(root, "//span[@id='b6-s2']")
+    span = _two_sentences(root)[1]
     parent = span.getparent()
     previous = span.getprevious()
     if previous is not None:
@@ -79,7 +90,7 @@ def _drop_span(root) -> None:
 
 def _swap_spans(root) -> None:
     """Swap two sentence spans' contents (text and children), their ids and the SMIL untouched."""
-    a, b = root.xpath("//h:span[@id='b6-s1'] | //h:span[@id='b6-s2']", namespaces={"h": XHTML[1:-1]})
+    a, b = _two_sentences(root)
     kids = list(a), list(b)
     a.text, b.text = b.text, a.text
     a[:], b[:] = kids[1], kids[0]  # lxml moves each child with its tail
