@@ -290,3 +290,18 @@ def test_an_item_that_opens_with_a_table_or_quote_reads_back_block_by_block(body
     fmt.render(doc, tmp_path, formats.Build())
     brf = fmt.outputs(doc, tmp_path)[0]
     assert fmt.compare(doc, brf) == []
+
+
+def test_a_title_page_too_long_for_one_page_reads_back_as_one_section(tmp_path):
+    """Its last group runs onto the next page, whose centred first line is not a section's heading
+    (a fuzzer finding: the volume line's second half was read as a section of its own)."""
+    office = " ".join(["the Office of Public Affairs and International Communication"] * 10)
+    source = tmp_path / "long-title-page.md"
+    source.write_text(f"---\ntitle: A Title\ndate: 2020-01-02\noffice: {office}\n---\n\nWords.\n", encoding="utf-8")
+    doc = api.load(source)
+    fmt = BrailleFormat()
+    fmt.render(doc, tmp_path, formats.Build())
+    brf = fmt.outputs(doc, tmp_path)[0]
+    front, _ = read.read_pages(read.unicode_braille(brf.path.read_text(encoding="utf-8")))
+    assert len(front) >= 3 and front[1][0].strip()  # the title page runs on, with a line 1 of text
+    assert fmt.compare(doc, brf) == []

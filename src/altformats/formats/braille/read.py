@@ -31,6 +31,7 @@ from altformats.formats.braille.spec import (
     NUMBER,
     TRANSCRIBER,
     Authority,
+    notes,
     numbered_at_top,
     words_for,
 )
@@ -199,18 +200,22 @@ def read_all(path: Path) -> Reading:
     closing = ""
     if authority.closing and blocks and blocks[-1] == _cells(code, words_for(language_of(code)).closing):
         closing = blocks.pop()
-    sections = [read_blocks(section, tables=False) for section in _sections(front)]
+    language = language_of(code)
+    headings = {_cells(code, words_for(language).symbols), _cells(code, notes(language, authority)[0])}
+    sections = [read_blocks(section, tables=False) for section in _sections(front, headings)]
     return Reading(code, authority, sections, blocks, closing, heads, lines, (len(front), len(body)))
 
 
-def _sections(pages: list[list[str]]) -> list[list[str]]:
-    """The transcriber's pages' lines by section: a page whose line 1 is centred starts one; empty pages are none."""
+def _sections(pages: list[list[str]], headings: set[str]) -> list[list[str]]:
+    """The transcriber's pages' lines by section: the title page, then a page whose line 1 is a section's
+    centred heading (`headings`, in cells) starts one. A page that opens otherwise goes on with the section
+    before it (a title page too long for one page); empty pages are none."""
     sections: list[list[str]] = []
     for page in pages:
         if not any(line.strip() for line in page):
             continue  # a blank page (interpoint: the back of a section's last page)
         first = page[0] if page else ""
-        if not sections or (first.strip() and len(first) - len(first.lstrip(" ")) > 2):
+        if not sections or first.strip().replace(" ", BLANK) in headings:
             sections.append([])
         sections[-1].extend(page)
     return sections
