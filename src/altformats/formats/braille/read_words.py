@@ -192,7 +192,8 @@ AMBIGUITIES: tuple[Ambiguity, ...] = (
         UEB[::-1],  # the example in grade 2, where "œi" also comes back as the shortform "either"
         "cœur ĳs œ œi",
         "co\\45/!eur i\\45/!js o\\45/!every o\\45/!either",
-        r"([oOiI])\\45/!(?:e(?:very(?![^\W\d_])|(ither)(?![^\W\d_]))?|j(?:ust(?![^\W\d_]))?)",
+        # (a wordsign is read so before a letter with a modifier too: "ĳā" came back "i\\45/!justā")
+        r"([oOiI])\\45/!(?:e(?:very(?![A-Za-z])|(ither)(?![A-Za-z]))?|j(?:ust(?![A-Za-z]))?)",
         # e + i after the ligature is read as the shortform "either" ("œi" came back "o\\45/!either")
         lambda m: {"o": "œ", "O": "Œ", "i": "ĳ", "I": "Ĳ"}[m.group(1)] + ("i" if m.group(2) else ""),
     ),
