@@ -262,6 +262,15 @@ def test_ueb_shows_emphasis_and_reads_back_the_words_only():
     assert read.back_translate(code, braille_cells) == "a quiet and bold"
 
 
+def _braille_of(source: Path, front: str, body: str):
+    """A small source written out and built in braille beside it: (its document, the format, the BRF)."""
+    source.write_text(f"---\n{front}\ndate: 2020-01-02\n---\n\n{body}\n", encoding="utf-8")
+    doc = api.load(source)
+    fmt = BrailleFormat()
+    fmt.render(doc, source.parent, formats.Build())
+    return doc, fmt, fmt.outputs(doc, source.parent)[0]
+
+
 @pytest.mark.parametrize(
     "body",
     [
@@ -283,12 +292,7 @@ def test_an_item_that_opens_with_a_table_or_quote_reads_back_block_by_block(body
     item runs over by its own depth, and the list after it by the depth of its own items (another); a
     paragraph after a table in an item is set apart as a paragraph (a cell-5 heading opens a run as a
     continuation would)."""
-    source = tmp_path / "item.md"
-    source.write_text(f"---\ntitle: Items\ndate: 2020-01-02\n---\n\n{body}\n", encoding="utf-8")
-    doc = api.load(source)
-    fmt = BrailleFormat()
-    fmt.render(doc, tmp_path, formats.Build())
-    brf = fmt.outputs(doc, tmp_path)[0]
+    doc, fmt, brf = _braille_of(tmp_path / "item.md", "title: Items", body)
     assert fmt.compare(doc, brf) == []
 
 
@@ -296,12 +300,7 @@ def test_a_title_page_too_long_for_one_page_reads_back_as_one_section(tmp_path):
     """Its last group runs onto the next page, whose centred first line is not a section's heading
     (a fuzzer finding: the volume line's second half was read as a section of its own)."""
     office = " ".join(["the Office of Public Affairs and International Communication"] * 10)
-    source = tmp_path / "long-title-page.md"
-    source.write_text(f"---\ntitle: A Title\ndate: 2020-01-02\noffice: {office}\n---\n\nWords.\n", encoding="utf-8")
-    doc = api.load(source)
-    fmt = BrailleFormat()
-    fmt.render(doc, tmp_path, formats.Build())
-    brf = fmt.outputs(doc, tmp_path)[0]
+    doc, fmt, brf = _braille_of(tmp_path / "long-title-page.md", f"title: A Title\noffice: {office}", "Words.")
     front, _ = read.read_pages(read.unicode_braille(brf.path.read_text(encoding="utf-8")))
     assert len(front) >= 3 and front[1][0].strip()  # the title page runs on, with a line 1 of text
     assert fmt.compare(doc, brf) == []

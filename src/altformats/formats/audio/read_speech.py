@@ -396,9 +396,9 @@ def compare(
     bytes (the narrated editions carry the audio edition's MP3) takes, for each of its cues, the cue
     heard there with the same words whose span lies inside its own (its clip runs on into the pause).
     """
-    data = path.read_bytes()
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if by_bytes is not None else ""
     cues = read_cues(sentences_path(path)) if cues is None else cues
-    same = (by_bytes or {}).get(hashlib.sha256(data).hexdigest()) or []
+    same = by_bytes.get(digest, []) if by_bytes is not None else []
     taken = {i: h for i, cue in enumerate(cues) if (h := _inside(cue, same))}
     samples = decode(path)
     if taken:
@@ -410,7 +410,7 @@ def compare(
             earlier.append((band_energies(samples), heard))
             del earlier[:-EARLIER_KEPT]  # a long run (the mutation harness) proves many copies of one narration
     if by_bytes is not None:
-        by_bytes[hashlib.sha256(data).hexdigest()] = heard
+        by_bytes[digest] = heard
         while len(by_bytes) > EARLIER_KEPT:
             del by_bytes[next(iter(by_bytes))]
     return heard_differences(doc, edition, heard)

@@ -67,24 +67,26 @@ def to_braille(table: str, text: str, typeform: list[int] | None = None) -> str:
     """`text` (with liblouis typeforms per character, if any) in Unicode braille; an error for what `table` lacks."""
     check_table(table)
     # a copy: the binding writes into the typeform list it is given
-    cells = binding().translateString([DISPLAY, table], text, typeform=list(typeform) if typeform else None)
-    cells = cells.replace(" ", BLANK)
-    strange = sorted({c for c in cells if c not in TO_ASCII})
-    if strange:
-        raise AltformatsError(f"liblouis table {table} has no 6-dot braille for some of {text[:60]!r}: {strange}")
-    return cells
+    return _six_dot(table, text, binding().translateString([DISPLAY, table], text, typeform=_copy(typeform)))
 
 
 def to_braille_before(table: str, text: str, typeform: list[int] | None, signs: dict[int, str]) -> str:
     """As `to_braille`, with `signs[k]` written before the cells of `text[k]` (an indicator liblouis omits)."""
-    check_table(table)
     if not signs:
         return to_braille(table, text, typeform)
-    forms = list(typeform) if typeform else None  # a copy: the binding writes into it
-    cells, _, positions = binding().translate([DISPLAY, table], text, typeform=forms)[:3]  # where each char begins
-    for k in sorted(signs, reverse=True):
-        at = positions[k]
-        cells = cells[:at] + signs[k] + cells[at:]
+    check_table(table)
+    cells, _, positions = binding().translate([DISPLAY, table], text, typeform=_copy(typeform))[:3]
+    for k in sorted(signs, reverse=True):  # positions[k]: where the cells of text[k] begin
+        cells = cells[: positions[k]] + signs[k] + cells[positions[k] :]
+    return _six_dot(table, text, cells)
+
+
+def _copy(typeform: list[int] | None) -> list[int] | None:
+    return list(typeform) if typeform else None
+
+
+def _six_dot(table: str, text: str, cells: str) -> str:
+    """liblouis's output with blank cells for spaces; an error where it wrote something other than 6-dot braille."""
     cells = cells.replace(" ", BLANK)
     strange = sorted({c for c in cells if c not in TO_ASCII})
     if strange:
