@@ -443,7 +443,8 @@ def test_a_killed_full_build_leaves_the_previous_outputs_and_the_next_build_clea
     whole = files(tmp_path / "whole")  # what the build makes: a kill after its last rename leaves exactly this
     interrupted = 0
     for delay in (0.3, 0.6, 1.0, 2.0):
-        process = cli("build", str(SEED), "-f", names, "-o", str(out))
+        # --force: real work to kill; a cache hit can finish before the first signal
+        process = cli("build", str(SEED), "-f", names, "-o", str(out), "--force")
         time.sleep(delay)
         process.send_signal(sig)
         _, err = process.communicate(timeout=60)
