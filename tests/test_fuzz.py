@@ -34,6 +34,12 @@ READER = settings(PROFILE, max_examples=PROFILE.max_examples * 2)  # the reader 
 WORD = re.compile(r"[^\W_]+")
 
 
+def project_modules() -> set[str]:
+    """Every altformats module's name (not `__main__`, which runs the CLI when imported)."""
+    found = {m.name for m in pkgutil.walk_packages(altformats.__path__, "altformats.")}
+    return found - {"altformats.__main__"}
+
+
 def import_every_module() -> None:
     """Load all of altformats now, so that a run alone and a whole-suite run draw the same examples.
 
@@ -41,9 +47,8 @@ def import_every_module() -> None:
     (hypothesis.internal.constants_ast). Which modules a run has loaded depends on the tests before
     it, so without this the derandomised profile drew other examples in a whole-suite run.
     """
-    for module in pkgutil.walk_packages(altformats.__path__, "altformats."):
-        if not module.name.endswith(".__main__"):
-            importlib.import_module(module.name)
+    for name in sorted(project_modules()):
+        importlib.import_module(name)
 
 
 import_every_module()
@@ -186,5 +191,4 @@ def test_regression_a_paragraph_of_only_a_no_break_space():
 
 
 def test_every_module_is_loaded_so_the_examples_do_not_depend_on_the_tests_before():
-    names = {m.name for m in pkgutil.walk_packages(altformats.__path__, "altformats.")}
-    assert names - {"altformats.__main__"} <= set(sys.modules)
+    assert project_modules() <= set(sys.modules)
