@@ -202,3 +202,17 @@ def test_a_sentence_replaced_in_the_m4b_alone_is_heard_there(scratch_build, seed
     assert not read_speech.same_sound(ours, earlier[0][0], victim)
     found = read_speech.compare(model, seed, "audio-m4b", m4b, cues, earlier)
     assert [d.expected for d in found] == [victim.text]
+
+
+def test_a_cue_is_heard_alike_whichever_of_its_neighbours_were_heard_elsewhere(samples_built, model):
+    """The cues left to recognise (the rest taken from another edition) are heard in the windows of
+    a full recognition: edge-cases' long address, which sends tiny.en into a loop, once opened a
+    window of its own and swallowed the five cues after it ("Level two" heard as silence)."""
+    mp3 = samples_built / "edge-cases" / "edge-cases.mp3"
+    cues = read.read_cues(read_speech.sentences_path(mp3))
+    samples = read_speech.decode(mp3)
+    whole = read_speech.recognise(model, samples, cues)
+    assert not [h.cue.text for h in whole if h.failed]
+    address = next(i for i, cue in enumerate(cues) if "://" in cue.text)
+    for only in (set(range(address, len(cues))), {address, address + 1}, set(range(1, len(cues), 2))):
+        assert read_speech.recognise(model, samples, cues, only) == [whole[i] for i in sorted(only)]

@@ -164,22 +164,23 @@ def recognise_again(
 
 
 def recognise(model, samples: np.ndarray, cues: list[CaptionCue], only: set[int] | None = None) -> list[Heard]:
-    """Each cue (or each cue in `only`, by index) with the words recognised in its span."""
-    chosen = [i for i in range(len(cues)) if only is None or i in only]
-    runs: list[list[int]] = []  # neighbouring chosen cues: a window never spans a cue it is not hearing
-    for index in chosen:
-        if runs and runs[-1][-1] == index - 1:
-            runs[-1].append(index)
-        else:
-            runs.append([index])
+    """Each cue (or each cue in `only`, by index) with the words recognised in its span.
+
+    The windows are packed over all the cues, whichever are asked for, and a window holding an
+    asked cue is heard whole: a cue is heard in the same clip, so as the same words, as when every
+    cue is recognised. (Packed over the asked cues alone, a window could open on edge-cases' long
+    address, which sends the model into a loop that swallowed the next five cues.)
+    """
     found: list[Heard] = []
-    for run in runs:
-        for window in windows([cues[i] for i in run]):
-            members = [cues[run[k]] for k in window]
-            start = max(0.0, members[0].start - EDGE)
-            clip = samples[int(start * SAMPLE_RATE) : int((members[-1].end + EDGE) * SAMPLE_RATE)]
-            heard = [(word, start + moment) for moment, word in _timed_words(model, clip)]
-            found += align(members, heard)
+    for window in windows(cues):
+        asked = [k for k, index in enumerate(window) if only is None or index in only]
+        if not asked:
+            continue
+        members = [cues[index] for index in window]
+        start = max(0.0, members[0].start - EDGE)
+        clip = samples[int(start * SAMPLE_RATE) : int((members[-1].end + EDGE) * SAMPLE_RATE)]
+        heard = align(members, [(word, start + moment) for moment, word in _timed_words(model, clip)])
+        found += [heard[k] for k in asked]
     return found
 
 
