@@ -235,3 +235,18 @@ def test_ace_finds_what_ebooklib_leaves_out(seed_epub, tmp_path):
     [found] = checks.ace([copy]).values()
     rules = {line.split()[1] for line in found}
     assert {"epub-lang", "metadata-accessmode", "metadata-accessibilityhazard"} <= rules
+
+
+def test_books_checked_together_are_each_reported_as_alone(seed_epub, books, tmp_path):
+    """EPUBCheck and Ace check many books in one JVM and one browser: a broken book's findings stay
+    its own, and the clean books checked after it in the same run report nothing."""
+    broken = tmp_path / "broken.epub"
+    broken.write_bytes(seed_epub.read_bytes())
+    bare = re.compile(rb'<meta property="(?:schema:|dcterms:modified)[^<]*</meta>| xml:lang="en"')
+    _rewrite(broken, OPF, lambda data: bare.sub(b"", data))
+    found = checks.check([broken, *books])
+    assert {book: found[book] for book in books} == {book: [] for book in books}
+    assert any(line.startswith("epubcheck ERROR") and "dcterms:modified" in line for line in found[broken])
+    assert {"epub-lang", "metadata-accessmode"} <= {line.split()[1] for line in found[broken] if line.startswith("ace")}
+    alone = checks.check([broken])[broken]  # the jar's own command line, for one book
+    assert sorted(alone) == sorted(found[broken])

