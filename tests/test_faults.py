@@ -534,3 +534,69 @@ def test_a_failed_build_stops_its_own_children_not_a_check_runs(tmp_path):
         assert bystander.poll() is None, "the failed build stopped a child that was not its own"
     finally:
         tools.stop(bystander)
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """Every process below `pid` (children, theirs...), with its command line."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, ValueError, IndexError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rpartition(")")[2].split()[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    lines = {}
+    for child in found:
+        with suppress(OSError):
+            lines[child] = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    return lines
+
+
+def test_a_signal_during_check_stops_the_validators_running_beside_the_readers(tmp_path):
+    """check runs the validators (JVMs, node) while it reads the editions back: a SIGTERM then
+    ends it with the signal's status, no traceback, and not one of their processes left."""
+    out = tmp_path / "out"
+    api.build([SEED], ["html", "epub"], out)
+    process = cli("check", str(SEED), "-f", "html,epub", "-o", str(out))
+    deadline, running = time.monotonic() + 60, {}
+    while process.poll() is None and time.monotonic() < deadline:
+        running = _descendants(process.pid)
+        if any("java" in line for line in running.values()):
+            break
+        time.sleep(0.05)
+    assert any("java" in line for line in running.values()), process.communicate()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143 and "Traceback" not in err, err
+    assert all(gone(pid) for pid in running), {pid: line for pid, line in running.items() if alive(pid)}
+
+
+FORK_BESIDE_NUMPY = """
+import threading
+import altformats
+import numpy
+from altformats import tools
+
+done = threading.Event()
+def multiply():
+    a = numpy.ones((300, 300))
+    while not done.is_set():
+        a.dot(a)
+worker = threading.Thread(target=multiply)
+worker.start()
+for _ in range(300):
+    tools.run(["true"])
+done.set()
+worker.join()
+"""
+
+
+def test_children_start_while_numpy_multiplies_in_another_thread():
+    """tools.popen forks (for its preexec function) while a reader's numpy call may be running in
+    another thread: with OpenBLAS's worker threads that deadlocked (a ten-sheet check hung)."""
+    env = {name: value for name, value in os.environ.items() if name != "OPENBLAS_NUM_THREADS"}  # as a user's
+    command = [sys.executable, "-c", FORK_BESIDE_NUMPY]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr

@@ -12,6 +12,8 @@ from altformats import formats
 from altformats.errors import AltformatsError, BuildFailed, Problem
 
 if TYPE_CHECKING:  # at run time these are imported where used: a no-change rebuild never needs the model's reader
+    import threading
+
     from altformats import jobs as _jobs
     from altformats.document.model import Document
 
@@ -329,65 +331,76 @@ def check(
     this machine: `jobs`, `executor` and `scheduler` are accepted so that one configuration serves
     build and check, and are not used by check.
     """
-    from altformats import parity
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from altformats import parity, tools
 
     del jobs, executor, scheduler  # see the docstring
     reports: list[EditionReport] = []
     pending: dict[str, list[tuple[EditionReport, str | None]]] = {}
     chosen = chosen_formats(format_names)
-    run = formats.Check()
-    try:
-        for doc in load_all(sources):
-            expected = doc.reading_blocks()
-            for fmt in chosen:
-                for output in fmt.outputs(doc, Path(out) / doc.slug):
-                    report = EditionReport(output.edition, output.path, len(expected), parity.word_count(expected))
-                    reports.append(report)
-                    if not output.path.exists():
-                        report.findings.append(f"not built: run 'altformats build {doc.path} --format {fmt.name}'")
-                        continue
-                    key = _check_key(doc, fmt.name, output, conformance)
-                    if not force and (readers := _cache_passed(key, output.path)) is not None:
-                        report.proofs, report.cached = [formats.Proof(r, (), s) for r, s in readers], True
-                        progress(f"{doc.slug}: {output.path.name} unchanged since it passed")
-                        continue
-                    progress(f"{doc.slug}: reading {output.path.name}")
-                    report.proofs = fmt.prove(doc, output, run)
-                    report.differences = [d for proof in report.proofs for d in proof.differences]
-                    pending.setdefault(fmt.name, []).append((report, key))
-        if conformance:
-            _validate(chosen, pending, progress)
-    finally:
-        run.close()
+    todo: list[tuple[Document, formats.Format, formats.Output, EditionReport]] = []
+    for doc in load_all(sources):
+        expected = doc.reading_blocks()
+        for fmt in chosen:
+            for output in fmt.outputs(doc, Path(out) / doc.slug):
+                report = EditionReport(output.edition, output.path, len(expected), parity.word_count(expected))
+                reports.append(report)
+                if not output.path.exists():
+                    report.findings.append(f"not built: run 'altformats build {doc.path} --format {fmt.name}'")
+                    continue
+                key = _check_key(doc, fmt.name, output, conformance)
+                if not force and (readers := _cache_passed(key, output.path)) is not None:
+                    report.proofs, report.cached = [formats.Proof(r, (), s) for r, s in readers], True
+                    progress(f"{doc.slug}: {output.path.name} unchanged since it passed")
+                    continue
+                todo.append((doc, fmt, output, report))
+                pending.setdefault(fmt.name, []).append((report, key))
+    # The validators are other programs that read the files as written: they run while the
+    # readers here read the same files back (one core reads, the validators take the other).
+    run, stopping = formats.Check(), threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as background:
+        validating = background.submit(_validate, chosen, pending, progress, stopping) if conformance else None
+        try:
+            for doc, fmt, output, report in todo:
+                progress(f"{doc.slug}: reading {output.path.name}")
+                report.proofs = fmt.prove(doc, output, run)
+                report.differences = [d for proof in report.proofs for d in proof.differences]
+            if validating is not None:
+                validating.result()
+        except BaseException:  # an error or a signal: stop the validators rather than wait for them
+            stopping.set()
+            tools.stop_children()
+            raise
+        finally:
+            run.close()
     _remember_passes(pending)
     return reports
 
 
-def _validate(chosen: list[formats.Format], pending: dict, progress: Progress) -> None:
-    """Each format's validators, once over every file of that format still to be checked.
+def _validate(chosen: list[formats.Format], pending: dict, progress: Progress, stopping: threading.Event) -> None:
+    """Each format's validators, once over every file of that format still to be checked; none is
+    started once `stopping` is set.
 
     The validators are other programs (JVMs, node, Chromium) that mostly wait on their own start: two
     formats' run at a time, as the machines have two cores. Findings keep the formats' order.
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from altformats import tools
-
     batches = [(fmt, batch) for fmt in chosen if (batch := pending.get(fmt.name))]
 
     def validate(item: tuple[formats.Format, list]) -> dict:
         fmt, batch = item
+        if stopping.is_set():
+            return {}
         progress(f"conformance checks for {fmt.name}: {len(batch)} files")
         return fmt.conformance([formats.Output(report.edition, report.path) for report, _ in batch])
 
     with ThreadPoolExecutor(max_workers=2) as pool:
-        try:
-            for (_, batch), found in zip(batches, pool.map(validate, batches), strict=True):
-                for report, _ in batch:
-                    report.findings.extend(found.get(report.path, []))
-        except BaseException:  # an error or a signal: stop the other validators rather than wait for them
-            tools.stop_children()
-            raise
+        for (_, batch), found in zip(batches, pool.map(validate, batches), strict=True):
+            for report, _ in batch:
+                report.findings.extend(found.get(report.path, []))
 
 
 def _check_key(doc: Document, name: str, output: formats.Output, conformance: bool) -> str | None:
