@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
 import pytest
+import weasyprint
 
 from altformats import api, formats
 from altformats.document.model import normalise
@@ -237,3 +240,27 @@ def test_page_box_adapter_reaches_weasyprint_s_box_tree():
     assert box is page._page_box
     with pytest.raises(AltformatsError, match="_page_box"):
         page_box(object())
+
+
+def test_weasyprint_loads_its_libraries_as_find_library_would_find_them():
+    """While WeasyPrint loads, find_library answers from one reading of the linker cache: the same
+    answers as ctypes' own for every name WeasyPrint 70 tries, and ctypes' own again afterwards."""
+    import ctypes.util
+
+    from altformats.formats.pdf.write import libraries_from_the_linker_cache
+
+    ffi = (Path(weasyprint.__file__).parent / "text" / "ffi.py").read_text()
+    tried = [name for call in re.findall(r"_dlopen\(\s*ffi,([^)]*)\)", ffi) for name in re.findall(r"'([^']+)'", call)]
+    names = [name for name in tried if not name.endswith((".dll", ".dylib"))]
+    assert {"libgobject-2.0-0", "pango-1.0", "harfbuzz-subset", "libpangoft2-1.0.so.0"} <= set(names)
+    original = ctypes.util.find_library
+    expected = {name: original(name) for name in names}
+    sys.modules.pop("weasyprint", None)  # as in a build, where WeasyPrint is not loaded yet
+    try:
+        with libraries_from_the_linker_cache():
+            assert ctypes.util.find_library is not original
+            assert {name: ctypes.util.find_library(name) for name in names} == expected
+    finally:
+        sys.modules["weasyprint"] = weasyprint
+    assert ctypes.util.find_library is original
+    assert expected["gobject-2.0"] and expected["harfbuzz"]  # found by name, as WeasyPrint loads them

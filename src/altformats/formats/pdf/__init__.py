@@ -22,9 +22,6 @@ from pathlib import Path
 from altformats.document.model import Document
 from altformats.formats.base import Build, Check, Format, Output, Proof
 from altformats.formats.pdf.editions import EDITIONS, LETTER, PAGE_OF, Edition, running_head
-from altformats.formats.pdf.read import struct_text_blocks
-from altformats.formats.pdf.read_facts import fact_differences
-from altformats.formats.pdf.read_layout import Furniture, page_order_differences
 from altformats.formats.pdf.write import edition_html, edition_pdf, letter_pages, print_address
 from altformats.output import write_bytes
 from altformats.text import primary_language
@@ -48,11 +45,16 @@ class PdfFormat(Format):
         return [output.path for output in outputs]
 
     def read_back(self, path: Path) -> list[str]:
+        from altformats.formats.pdf.read import struct_text_blocks  # the readers: only when checking
+
         return struct_text_blocks(path)
 
     def prove(self, doc: Document, output: Output, check: Check) -> list[Proof]:
         """The structure tree ("parser"), the printed pages in reading order ("page order") and the
         document facts (language, title, links, what the tags say the page does not show), each against `doc`."""
+        from altformats.formats.pdf.read_facts import fact_differences
+        from altformats.formats.pdf.read_layout import Furniture, page_order_differences
+
         # The furniture is what the edition declares it prints, computed from the source.
         folio = PAGE_OF.get(primary_language(doc.meta.language), PAGE_OF["en"])
         furniture = Furniture.of(doc, folio, print_address, running_head(doc.meta.title))

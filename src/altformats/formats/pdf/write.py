@@ -75,11 +75,56 @@ def laid_out(html: str, build: Build) -> Layout:
 
 def lay_out(html: str) -> Layout:
     """Lay out `html` as PDF/UA-1 with WeasyPrint, keeping the errors it logs."""
-    import weasyprint
+    with libraries_from_the_linker_cache():
+        import weasyprint
 
     with logged_errors() as errors:
         document = weasyprint.HTML(string=html).render(pdf_variant="pdf/ua-1")
     return Layout(document, tuple(errors))
+
+
+# find_library's first step (ctypes/util.py, _findSoname_ldconfig): the soname `ldconfig -p` lists.
+LDCONFIG_ABI = {
+    "x86_64": "libc6,x86-64",
+    "ppc64": "libc6,64bit",
+    "sparc64": "libc6,64bit",
+    "s390x": "libc6,64bit",
+    "ia64": "libc6,IA-64",
+}
+
+
+@contextmanager
+def libraries_from_the_linker_cache() -> Iterator[None]:
+    """While WeasyPrint first loads, ctypes.util.find_library answers from one reading of the linker cache.
+
+    WeasyPrint 70 opens each of its libraries by trying names in turn ('libgobject-2.0-0',
+    'gobject-2.0-0', 'gobject-2.0', then the soname, which dlopen finds itself), and cffi asks
+    find_library about every name dlopen missed; find_library runs ldconfig, then gcc, for each
+    (22 lookups, a seventh of a PDF build's time). Here a name is looked up as find_library's first
+    step looks it up, in `ldconfig -p`'s listing, read once; a name not listed there is not found,
+    where find_library would have gone on to ask gcc and ld (for libraries outside the cache).
+    """
+    import ctypes.util
+    import os
+    import sys
+
+    from altformats import tools
+
+    if "weasyprint" in sys.modules or not os.path.exists("/sbin/ldconfig"):
+        yield
+        return
+    listing = tools.run(["/sbin/ldconfig", "-p"], capture_output=True, env={"LC_ALL": "C", "LANG": "C"}).stdout
+    abi = LDCONFIG_ABI.get(os.uname().machine, "libc6") if sys.maxsize > 2**32 else "libc6"
+
+    def find_library(name: str) -> str | None:
+        found = re.search(rb"\s+(lib%s\.[^\s]+)\s+\(%s" % (re.escape(os.fsencode(name)), abi.encode()), listing)
+        return os.fsdecode(found.group(1)) if found else None
+
+    original, ctypes.util.find_library = ctypes.util.find_library, find_library
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = original
 
 
 _NO_ALT = 'Image "{}" has no required alt description'  # WeasyPrint 70's message (pdf/tags.py)
