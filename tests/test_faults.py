@@ -600,3 +600,20 @@ def test_children_start_while_numpy_multiplies_in_another_thread():
     command = [sys.executable, "-c", FORK_BESIDE_NUMPY]
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_failed_check_stops_its_own_children_not_a_check_runs(tmp_path, monkeypatch):
+    """A browser started before a check in the same process (serve, the tests) outlives a check that
+    fails while its validators run (here: the npm checkers are not found)."""
+    out = tmp_path / "out"
+    api.build([SEED], ["html"], out)
+    monkeypatch.delenv("ALTFORMATS_NODE_MODULES", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(tools, "PROJECT_ROOT", tmp_path / "site-packages")  # as an installed wheel sees it
+    bystander = tools.popen(["sleep", "60"])
+    try:
+        with pytest.raises(AltformatsError, match="altformats install-checkers"):
+            api.check([SEED], ["html"], out)
+        assert bystander.poll() is None, "the failed check stopped a child that was not its own"
+    finally:
+        tools.stop(bystander)

@@ -360,6 +360,7 @@ def check(
     # The validators are other programs that read the files as written: they run while the
     # readers here read the same files back (one core reads, the validators take the other).
     run, stopping = formats.Check(), threading.Event()
+    before = tools.running_children()  # a browser the caller started (serve, the tests) is not this check's
     with ThreadPoolExecutor(max_workers=1) as background:
         validating = background.submit(_validate, chosen, pending, progress, stopping) if conformance else None
         try:
@@ -371,7 +372,7 @@ def check(
                 validating.result()
         except BaseException:  # an error or a signal: stop the validators rather than wait for them
             stopping.set()
-            tools.stop_children()
+            tools.stop_children(keep=before)
             raise
         finally:
             run.close()
