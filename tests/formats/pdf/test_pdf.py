@@ -264,3 +264,24 @@ def test_weasyprint_loads_its_libraries_as_find_library_would_find_them():
         sys.modules["weasyprint"] = weasyprint
     assert ctypes.util.find_library is original
     assert expected["gobject-2.0"] and expected["harfbuzz"]  # found by name, as WeasyPrint loads them
+
+
+def test_the_walk_is_in_document_order_and_follows_kids_changed_as_it_goes():
+    """tree.walk (a stack, not nested generators) reads an element's kids after yielding it, as a
+    recursive walk does: the post-pass passes rewrite /K while they walk."""
+    pdf = pikepdf.new()
+
+    def element(tag: str, *kids) -> pikepdf.Dictionary:
+        return pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name(tag), K=pikepdf.Array(list(kids))))
+
+    later = element("/Span", 3)
+    top = element("/Part", element("/H1", 0), element("/L", element("/LI", element("/Lbl", 1)), 2), element("/P"))
+    assert [str(e.S) for e in walk(top)] == ["/Part", "/H1", "/L", "/LI", "/Lbl", "/P"]
+    seen = []
+    for elem in walk(top):
+        seen.append(str(elem.S))
+        if elem.S == "/P":
+            elem.K = pikepdf.Array([later])  # given kids when it is reached
+        if elem.S == "/L":
+            elem.K = pikepdf.Array([4])  # its item is gone before the walk goes into it
+    assert seen == ["/Part", "/H1", "/L", "/P", "/Span"]

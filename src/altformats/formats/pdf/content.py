@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pikepdf
 
@@ -41,7 +42,9 @@ def font_map(font: pikepdf.Dictionary) -> FontMap:
     """The code -> text map of a font dictionary, from its /ToUnicode CMap."""
     width = 2 if font.get("/Subtype") == "/Type0" else 1
     cmap = font.get("/ToUnicode")
-    return FontMap(width, parse_cmap(cmap.read_bytes(), width) if cmap is not None else {})
+    # Parsed once per CMap: pages share their fonts, and the post-pass asks for a font's map at
+    # every line it spaces. The map is only read (FontMap.text), never changed.
+    return FontMap(width, _parsed_cmap(cmap.read_bytes(), width) if cmap is not None else {})
 
 
 def advance(font: pikepdf.Dictionary, code: bytes) -> float:
@@ -66,6 +69,11 @@ def advance(font: pikepdf.Dictionary, code: bytes) -> float:
     first = int(font.get("/FirstChar", 0))
     widths = font.get("/Widths", [])
     return float(widths[number - first]) if 0 <= number - first < len(widths) else 0.0
+
+
+@lru_cache(maxsize=64)
+def _parsed_cmap(data: bytes, width: int) -> dict[bytes, str]:
+    return parse_cmap(data, width)
 
 
 def parse_cmap(data: bytes, width: int) -> dict[bytes, str]:
@@ -99,35 +107,36 @@ def shown_bytes(operands: list, operator: str) -> bytes:
     return bytes(operands[-1])
 
 
-def marked_text(page: pikepdf.Page) -> dict[int, str]:
-    """Every marked-content id on the page and the text shown inside it, in stream order."""
+def marked_text(page: pikepdf.Page, ops: list | None = None) -> dict[int, str]:
+    """Every marked-content id on the page and the text shown inside it, in stream order (read from
+    the page's instructions `ops` if they are already parsed)."""
     fonts = page.obj.get("/Resources", {}).get("/Font", {})
     maps: dict[str, FontMap] = {}
     texts: dict[int, str] = {}
     stack: list[int | None] = []
     current: FontMap | None = None
-    for operands, op in pikepdf.parse_content_stream(page):
-        name = str(op)
+    for instruction in pikepdf.parse_content_stream(page) if ops is None else ops:
+        name = str(instruction.operator)  # the operands are read only where they are needed: each read converts them
         if name in ("BDC", "BMC"):
-            mcid = _mcid(operands) if name == "BDC" else None
+            mcid = _mcid(instruction.operands) if name == "BDC" else None
             stack.append(mcid)
             if mcid is not None:
                 texts.setdefault(mcid, "")
         elif name == "EMC" and stack:
             stack.pop()
         elif name == "Tf":
-            key = str(operands[0])
+            key = str(instruction.operands[0])
             if key not in maps:
                 maps[key] = font_map(fonts[key])
             current = maps[key]
         elif name in TEXT_OPERATORS and current is not None:
             mcid = next((m for m in reversed(stack) if m is not None), None)
             if mcid is not None:
-                texts[mcid] += current.decode(shown_bytes(operands, name))
+                texts[mcid] += current.decode(shown_bytes(instruction.operands, name))
     return texts
 
 
-def bdc_mcid(operands: list, op: pikepdf.Operator) -> int | None:
+def bdc_mcid(operands: list, op: pikepdf.Operator | str) -> int | None:
     """The MCID a BDC instruction opens, if it opens one."""
     return _mcid(operands) if str(op) == "BDC" else None
 

@@ -80,8 +80,10 @@ def fix(data: bytes, doc: Document, html: str) -> bytes:
         if has_rtl(html):
             for page in pdf.pages:
                 reorder_page(pdf, page, 1 if doc.meta.direction == "rtl" else 0)
-        texts, gaps, furniture = _mend_tree(pdf, html)
-        _mend_pages(pdf, texts, gaps, furniture)
+        # Each page's content is parsed once, here: the text is read from it, then it is rewritten.
+        streams = {page.obj.objgen: pikepdf.parse_content_stream(page) for page in pdf.pages}
+        texts, gaps, furniture = _mend_tree(pdf, html, streams)
+        _mend_pages(pdf, streams, texts, gaps, furniture)
         top = pdf.Root.StructTreeRoot.K[0]
         name_links(pdf, top, texts)
         _fix_abbreviations(top, texts, doc.meta.abbreviations)
@@ -95,16 +97,17 @@ def fix(data: bytes, doc: Document, html: str) -> bytes:
     return out.getvalue()
 
 
-def _mend_tree(pdf: pikepdf.Pdf, html: str) -> tuple[Texts, set, dict[tuple, set[int]]]:
-    """Mend the structure tree; return the text of every marked content, the ones that lost a
-    space at a wrap, and by page the MCIDs that are to become artifacts."""
+def _mend_tree(pdf: pikepdf.Pdf, html: str, streams: dict[tuple, list]) -> tuple[Texts, set, dict[tuple, set[int]]]:
+    """Mend the structure tree; return the text of every marked content (read from the pages'
+    parsed `streams`), the ones that lost a space at a wrap, and by page the MCIDs that are to
+    become artifacts."""
     root = pdf.Root.StructTreeRoot
     top = root.K[0]
     furniture = _detach_furniture(top)
     _nest_sublists(pdf, top)
     _lift_link_annotations(root, top)
     _drop_hollow_elements(top)
-    texts: Texts = {page.obj.objgen: marked_text(page) for page in pdf.pages}
+    texts: Texts = {page.obj.objgen: marked_text(page, streams[page.obj.objgen]) for page in pdf.pages}
     source, starts = laid_out_text(html)
     offsets, gaps = align(reading_order(top), texts, source)
     if _detach_repeated_heads(top, offsets, starts):  # their text would throw the alignment off
@@ -122,16 +125,20 @@ def _mend_tree(pdf: pikepdf.Pdf, html: str) -> tuple[Texts, set, dict[tuple, set
     return texts, gaps, furniture
 
 
-def _mend_pages(pdf: pikepdf.Pdf, texts: Texts, gaps: set, furniture: dict[tuple, set[int]]) -> None:
-    """Rewrite each page's content: artifacts marked, lost spaces drawn, labels painted in order."""
+def _mend_pages(
+    pdf: pikepdf.Pdf, streams: dict[tuple, list], texts: Texts, gaps: set, furniture: dict[tuple, set[int]]
+) -> None:
+    """Rewrite each page's content (parsed in `streams`): artifacts marked, lost spaces drawn, labels
+    painted in order."""
     root = pdf.Root.StructTreeRoot
     moves = _label_moves(root.K[0])
     for page in pdf.pages:
         key = page.obj.objgen
         artifacts = furniture.get(key, set())
         spaced = {mcid for page_key, mcid in gaps if page_key == key}
-        _rewrite_content(pdf, page, artifacts, spaced)
-        move_labels(pdf, page, moves.get(key, {}))
+        ops = _rewrite_content(streams[key], page.obj.Resources.Font, artifacts, spaced)
+        ops = move_labels(ops, moves.get(key, {}))
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
         parents = _page_parents(root, page)
         for mcid in artifacts:
             parents[mcid] = None  # an artifact has no structure element
@@ -277,26 +284,26 @@ def _drop_empty_spans(top: Dictionary, texts: Texts) -> dict[tuple, set[int]]:
     return empty
 
 
-def _rewrite_content(pdf: pikepdf.Pdf, page: pikepdf.Page, artifacts: set[int], spaced: set[int]) -> None:
-    """Mark `artifacts` as /Artifact and draw an invisible space before the text of `spaced`."""
-    ops = pikepdf.parse_content_stream(page)
-    fonts = page.obj.Resources.Font
+def _rewrite_content(ops: list, fonts: Dictionary, artifacts: set[int], spaced: set[int]) -> list:
+    """A page's instructions `ops` with `artifacts` marked as /Artifact and an invisible space drawn
+    before the text of `spaced` (in one of the page's `fonts`); the other instructions are kept as they are."""
     out: list = []
     pending = False  # inside a marked content that needs a space, before its first text object
-    for index, (operands, op) in enumerate(ops):
-        mcid = bdc_mcid(operands, op)
+    for index, instruction in enumerate(ops):
+        op = str(instruction.operator)
+        mcid = bdc_mcid(instruction.operands, op) if op == "BDC" else None
         if mcid in artifacts:
             out.append(pikepdf.ContentStreamInstruction([Name.Artifact, PAGINATION], pikepdf.Operator("BDC")))
             continue
-        out.append(pikepdf.ContentStreamInstruction(operands, op))
+        out.append(instruction)
         if mcid is not None:
             pending = mcid in spaced
-        elif str(op) == "BT" and pending:
+        elif op == "BT" and pending:
             out.extend(space_before(ops, index, fonts))
             pending = False
-        elif str(op) == "EMC":
+        elif op == "EMC":
             pending = False
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+    return out
 
 
 def _text(elem: Dictionary, texts: Texts) -> str:

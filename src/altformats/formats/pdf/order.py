@@ -9,7 +9,6 @@ the same transformation at both places.
 
 from __future__ import annotations
 
-import pikepdf
 from pikepdf import ContentStreamInstruction, Operator
 
 from altformats.formats.pdf.content import bdc_mcid
@@ -20,24 +19,28 @@ FILL_OPERATORS = frozenset({"rg", "g", "k", "cs", "sc", "scn"})
 TEXT_ONLY = frozenset({"BDC", "EMC", "BT", "ET", "Tm", "TJ", "Tj"})  # left out where the label was
 
 
-def move_labels(pdf: pikepdf.Pdf, page: pikepdf.Page, moves: dict[int, int]) -> None:
-    """Paint the marked content of each label MCID in `moves` just before its item's MCID."""
+def move_labels(ops: list, moves: dict[int, int]) -> list:
+    """A page's instructions `ops` with the marked content of each label MCID in `moves` painted
+    just before its item's MCID (the other instructions are kept as they are)."""
     if not moves:
-        return
-    ops = list(pikepdf.parse_content_stream(page))
-    states = _states(ops)
-    starts = {bdc_mcid(operands, op): i for i, (operands, op) in enumerate(ops) if bdc_mcid(operands, op) is not None}
+        return ops
+    names = [str(instruction.operator) for instruction in ops]  # read once: each read converts
+    states = _states(ops, names)
+    starts = {}
+    for i, name in enumerate(names):
+        if name == "BDC" and (mcid := bdc_mcid(ops[i].operands, name)) is not None:
+            starts[mcid] = i
     chunks: dict[int, tuple[int, int]] = {}  # label start index -> (end index, destination index)
     for label, target in moves.items():
         start, destination = starts.get(label), starts.get(target)
         if start is None or destination is None:
             continue
-        end = _end(ops, start)
-        movable = all(str(op) in LABEL_OPERATORS for _, op in ops[start : end + 1])
+        end = _end(names, start)
+        movable = all(name in LABEL_OPERATORS for name in names[start : end + 1])
         if movable and states[start][0] == states[destination][0]:
             chunks[start] = (end, destination)
     if not chunks:
-        return
+        return ops
     arriving: dict[int, list] = {}
     for start, (end, destination) in chunks.items():
         arriving.setdefault(destination, []).extend(_wrapped(ops[start : end + 1], states[start][1]))
@@ -48,12 +51,12 @@ def move_labels(pdf: pikepdf.Pdf, page: pikepdf.Page, moves: dict[int, int]) -> 
         if i in chunks:
             end = chunks[i][0]
             # The state the label set stays set here, as it was for what follows.
-            out.extend(ContentStreamInstruction(o, p) for o, p in ops[i : end + 1] if str(p) not in TEXT_ONLY)
+            out.extend(ops[j] for j in range(i, end + 1) if names[j] not in TEXT_ONLY)
             i = end + 1
             continue
-        out.append(ContentStreamInstruction(*ops[i]))
+        out.append(ops[i])
         i += 1
-    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+    return out
 
 
 def _wrapped(chunk: list, fill: list) -> list:
@@ -63,32 +66,30 @@ def _wrapped(chunk: list, fill: list) -> list:
     return [ContentStreamInstruction([], Operator("q")), *body, ContentStreamInstruction([], Operator("Q"))]
 
 
-def _states(ops: list) -> list[tuple[tuple, list]]:
-    """(transformation so far, fill colour instructions in force) before each instruction."""
+def _states(ops: list, names: list[str]) -> list[tuple[tuple, list]]:
+    """(transformation so far, fill colour instructions in force) before each instruction (`names`: their operators)."""
     stack: list[tuple[tuple, list]] = [((), [])]
     states = []
-    for operands, op in ops:
+    for instruction, name in zip(ops, names, strict=True):
         states.append(stack[-1])
-        name = str(op)
         if name == "q":
             stack.append(stack[-1])
         elif name == "Q" and len(stack) > 1:
             stack.pop()
         elif name == "cm":
-            stack[-1] = (stack[-1][0] + (tuple(str(v) for v in operands),), stack[-1][1])
+            stack[-1] = (stack[-1][0] + (tuple(str(v) for v in instruction.operands),), stack[-1][1])
         elif name in FILL_OPERATORS:
             fill = [] if name in ("rg", "g", "k", "cs") else list(stack[-1][1])
-            stack[-1] = (stack[-1][0], fill + [(list(operands), op)])
+            stack[-1] = (stack[-1][0], fill + [(list(instruction.operands), instruction.operator)])
     return states
 
 
-def _end(ops: list, start: int) -> int:
-    """The index of the EMC that closes the marked content opened at `start`."""
+def _end(names: list[str], start: int) -> int:
+    """The index of the EMC that closes the marked content opened at `start` (`names`: the operators)."""
     depth = 0
-    for i in range(start, len(ops)):
-        name = str(ops[i][1])
-        depth += name in ("BDC", "BMC")
-        depth -= name == "EMC"
+    for i in range(start, len(names)):
+        depth += names[i] in ("BDC", "BMC")
+        depth -= names[i] == "EMC"
         if depth == 0:
             return i
-    return len(ops) - 1
+    return len(names) - 1

@@ -21,8 +21,14 @@ def is_element(obj: object) -> bool:
 
 
 def walk(elem: Dictionary) -> Iterator[Dictionary]:
-    """`elem` and every structure element under it, in document order."""
-    yield elem
-    for kid in kids(elem):
-        if is_element(kid):
-            yield from walk(kid)
+    """`elem` and every structure element under it, in document order.
+
+    An element's kids are read when the walk moves on from it, as a recursive walk reads them: a
+    caller may change an element's /K when it is yielded. A stack, not nested generators, which
+    cost a step per level for every element yielded (the post-pass walks the tree a dozen times).
+    """
+    stack = [elem]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(kid for kid in reversed(kids(node)) if is_element(kid))
